@@ -1,0 +1,34 @@
+using BuildSwarm.Core.Jobs;
+
+namespace BuildSwarm.Core.Contracts;
+
+/// <summary>Body of <c>POST /api/gateway/build/submit</c>.</summary>
+public sealed record SubmitBuildRequest(
+    IReadOnlyList<PackageRequest>? Packages,
+    string? Target = null,
+    int Priority = 0);
+
+/// <summary>One package to build and the CPVs it needs published first.</summary>
+public sealed record PackageRequest(string? Cpv, IReadOnlyList<string>? Deps = null);
+
+public sealed record SubmitBuildResponse(string BuildId, int Jobs, int Ready);
+
+public sealed record BuildView(
+    string BuildId,
+    string State,
+    string Target,
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, int> Counts,
+    IReadOnlyList<JobView> Jobs);
+
+public sealed record JobView(
+    long Id,
+    string Cpv,
+    JobState State,
+    int Attempts,
+    string? Drone,
+    string? Error,
+    string? Path,
+    IReadOnlyList<string> Deps);
+
+public sealed record BuildSummary(string BuildId, string State, DateTimeOffset CreatedAt, int Jobs, int Done);

@@ -1,0 +1,29 @@
+using BuildSwarm.Core.Jobs;
+
+namespace BuildSwarm.Core.Contracts;
+
+/// <summary>An orchestrator asks for work for one of its drones.</summary>
+public sealed record LeaseRequest(string OrchestratorId, string DroneId, string DroneName, int Max = 1);
+
+public sealed record LeaseReply(IReadOnlyList<JobLease> Leases);
+
+/// <summary>One job handed to one drone until <see cref="Deadline"/>, which heartbeats extend.</summary>
+public sealed record JobLease(
+    long JobId,
+    string LeaseId,
+    string BuildId,
+    string Cpv,
+    string Target,
+    DateTimeOffset Deadline,
+    int Attempt);
+
+public sealed record LeaseRenewal(IReadOnlyList<string> LeaseIds);
+
+/// <summary>Which of the renewed leases the gateway no longer honours.</summary>
+public sealed record LeaseRenewalReply(IReadOnlyList<string> Expired, DateTimeOffset Deadline);
+
+public sealed record JobProgress(string LeaseId, JobState State);
+
+public sealed record JobFailure(string LeaseId, string Error, string? LogTail = null);
+
+public sealed record UploadAccepted(long JobId, string Cpv, string Path, int BuildId, long Size);
