@@ -15,7 +15,8 @@ public sealed record JobLease(
     string Cpv,
     string Target,
     DateTimeOffset Deadline,
-    int Attempt);
+    int Attempt,
+    IReadOnlyList<string> Deps);
 
 public sealed record LeaseRenewal(IReadOnlyList<string> LeaseIds);
 

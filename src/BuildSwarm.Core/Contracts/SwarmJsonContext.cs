@@ -7,7 +7,9 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true)]
+    UseStringEnumConverter = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(SubmitBuildRequest))]
 [JsonSerializable(typeof(SubmitBuildResponse))]
 [JsonSerializable(typeof(BuildView))]

@@ -1,0 +1,94 @@
+using System.Globalization;
+using BuildSwarm.Configuration;
+using BuildSwarm.Core.Contracts;
+using BuildSwarm.Http;
+using BuildSwarm.Jobs;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace BuildSwarm.Binhost;
+
+public static class BinhostEndpoints
+{
+    public const string Sha256Header = "X-Content-SHA256";
+    public const string LeaseHeader = "X-Lease-Id";
+
+    public static IEndpointRouteBuilder MapBinhost(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/api/gateway/binhost/upload/{jobId:long}", UploadAsync);
+        app.MapMethods("/binhost/{**path}", [HttpMethods.Get, HttpMethods.Head], Serve);
+        return app;
+    }
+
+    /// <summary>
+    /// A drone uploads the package of a job it holds a lease for. The lease id is the credential:
+    /// it is random, known only to the drone and the gateway, and names exactly one job.
+    /// </summary>
+    private static async Task<IResult> UploadAsync(long jobId, HttpContext context, JobStore jobs, BinhostPublisher publisher, IOptions<GatewayOptions> options, CancellationToken ct)
+    {
+        var request = context.Request;
+        var leaseId = request.Headers[LeaseHeader].ToString();
+        if (string.IsNullOrEmpty(leaseId))
+        {
+            return Problems.Unauthorized($"missing {LeaseHeader} header: uploads need the lease of the job");
+        }
+
+        var sha256 = request.Headers[Sha256Header].ToString();
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
+        {
+            return Problems.Invalid(Sha256Header, "required: the SHA-256 of the body as 64 hex digits");
+        }
+
+        var claim = await jobs.FindUploadClaimAsync(jobId, leaseId, ct);
+        if (claim is null)
+        {
+            return Problems.Unauthorized($"lease '{leaseId}' was never given for job {jobId}");
+        }
+
+        if (claim.State == Core.Jobs.JobState.Done)
+        {
+            return Problems.Conflict($"job {jobId} is already done; this completion was dropped");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.Value.MaxUploadBytes;
+        }
+
+        var result = await publisher.PublishAsync(claim, leaseId, request.Body, sha256, request.ContentLength, ct);
+        return result.Outcome switch
+        {
+            UploadOutcome.Published => Results.Json(
+                new UploadAccepted(jobId, claim.Cpv, result.Package!.Path, result.Package.BuildId, result.Package.Size),
+                SwarmJsonContext.Default.UploadAccepted, statusCode: StatusCodes.Status201Created),
+            UploadOutcome.Stale => Problems.Conflict(result.Detail),
+            UploadOutcome.TooLarge => Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", result.Detail),
+            UploadOutcome.ChecksumMismatch => Problems.Invalid(Sha256Header, result.Detail),
+            UploadOutcome.Truncated => Problems.BadRequest(result.Detail),
+            _ => Problems.Status(StatusCodes.Status422UnprocessableEntity, "Invalid package", result.Detail),
+        };
+    }
+
+    private static IResult Serve(string? path, HttpContext context, BinhostPaths paths, IOptions<GatewayOptions> options)
+    {
+        var target = options.Value.DefaultTarget;
+        var file = path is null ? null : paths.Resolve(target, path);
+        if (file is null || !File.Exists(file))
+        {
+            return Problems.NotFound($"no file '{path}' in the binhost");
+        }
+
+        var info = new FileInfo(file);
+        var modified = new DateTimeOffset(info.LastWriteTimeUtc);
+        var etag = new EntityTagHeaderValue($"\"{info.Length.ToString("x", CultureInfo.InvariantCulture)}-{info.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
+        var isIndex = info.Name.StartsWith("Packages", StringComparison.Ordinal);
+        context.Response.Headers.CacheControl = isIndex ? "no-cache" : "public, max-age=31536000, immutable";
+        var contentType = info.Name switch
+        {
+            "Packages" => "text/plain; charset=utf-8",
+            _ => "application/octet-stream",
+        };
+        return Results.File(file, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true);
+    }
+}

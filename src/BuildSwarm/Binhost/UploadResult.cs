@@ -1,0 +1,15 @@
+namespace BuildSwarm.Binhost;
+
+public enum UploadOutcome
+{
+    Published,
+    Stale,
+    ChecksumMismatch,
+    TooLarge,
+    Truncated,
+    InvalidPackage,
+}
+
+public sealed record UploadResult(UploadOutcome Outcome, string Detail, PublishedPackage? Package = null);
+
+public sealed record PublishedPackage(string Target, string Cpv, int BuildId, string Path, long Size);

@@ -1,0 +1,301 @@
+using System.Security.Cryptography;
+using BuildSwarm.Configuration;
+using BuildSwarm.Core.Contracts;
+using BuildSwarm.Core.Jobs;
+using BuildSwarm.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace BuildSwarm.Jobs;
+
+/// <summary>Builds, jobs and leases: every state change of a job goes through here.</summary>
+public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimeProvider time, IOptions<GatewayOptions> options, ILogger<JobStore> logger)
+{
+    private const string LeasedStates = "('leased','building','uploading')";
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<SubmitBuildResponse> SubmitAsync(SubmitBuildRequest request, CancellationToken cancellationToken)
+    {
+        var buildId = $"b{time.GetUtcNow():yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        var target = request.Target ?? options.Value.DefaultTarget;
+        var packages = request.Packages!;
+        var response = await db.WriteAsync(async (connection, tx) =>
+        {
+            var now = Now;
+            await SwarmDatabase.ExecuteAsync(connection, tx, "INSERT INTO builds (id, target, priority, created_at) VALUES ($id, $target, $priority, $now)", cancellationToken,
+                ("$id", buildId), ("$target", target), ("$priority", request.Priority), ("$now", now));
+
+            var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var package in packages)
+            {
+                ids[package.Cpv!] = Convert.ToInt64(await SwarmDatabase.ScalarAsync(connection, tx,
+                    "INSERT INTO jobs (build_id, cpv, target, priority, state, updated_at) VALUES ($b, $cpv, $t, $p, 'waiting', $now) RETURNING id", cancellationToken,
+                    ("$b", buildId), ("$cpv", package.Cpv), ("$t", target), ("$p", request.Priority), ("$now", now)));
+            }
+
+            var ready = 0;
+            foreach (var package in packages)
+            {
+                var jobId = ids[package.Cpv!];
+                var openDeps = 0;
+                foreach (var dep in (package.Deps ?? []).Distinct(StringComparer.Ordinal))
+                {
+                    var depJob = ids.TryGetValue(dep, out var inBuild) ? inBuild : await FindOpenJobAsync(connection, tx, dep, target, cancellationToken);
+                    if (depJob is null)
+                    {
+                        continue; // published already, or provided by the drone's own system
+                    }
+
+                    await SwarmDatabase.ExecuteAsync(connection, tx, "INSERT INTO job_deps (job_id, dep_job_id) VALUES ($j, $d)", cancellationToken, ("$j", jobId), ("$d", depJob));
+                    openDeps++;
+                }
+
+                if (openDeps == 0)
+                {
+                    await SetStateAsync(connection, tx, jobId, JobState.Ready, cancellationToken);
+                    ready++;
+                }
+            }
+
+            return new SubmitBuildResponse(buildId, packages.Count, ready);
+        }, cancellationToken);
+
+        LogSubmitted(buildId, response.Jobs, response.Ready);
+        signal.Pulse();
+        return response;
+    }
+
+    /// <summary>Hands up to <c>Max</c> ready jobs to one drone, highest priority first.</summary>
+    public async Task<IReadOnlyList<JobLease>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        var leases = await db.WriteAsync(async (connection, tx) =>
+        {
+            var picked = new List<(long Id, string Build, string Cpv, string Target, int Attempts)>();
+            await using (var select = SwarmDatabase.Command(connection, tx,
+                "SELECT id, build_id, cpv, target, attempts FROM jobs WHERE state = 'ready' ORDER BY priority DESC, id LIMIT $max",
+                ("$max", Math.Clamp(request.Max, 1, 64))))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+                }
+            }
+
+            var deadline = time.GetUtcNow().AddSeconds(options.Value.LeaseSeconds);
+            var result = new List<JobLease>();
+            foreach (var job in picked)
+            {
+                var leaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+                await SwarmDatabase.ExecuteAsync(connection, tx,
+                    "UPDATE jobs SET state = 'leased', lease_id = $lease, lease_drone = $drone, lease_orchestrator = $orch, lease_deadline = $deadline, updated_at = $now WHERE id = $id",
+                    cancellationToken, ("$lease", leaseId), ("$drone", request.DroneName), ("$orch", request.OrchestratorId),
+                    ("$deadline", deadline.ToUnixTimeMilliseconds()), ("$now", Now), ("$id", job.Id));
+                await SwarmDatabase.ExecuteAsync(connection, tx, "INSERT INTO leases (id, job_id, drone, created_at) VALUES ($lease, $id, $drone, $now)",
+                    cancellationToken, ("$lease", leaseId), ("$id", job.Id), ("$drone", request.DroneName), ("$now", Now));
+                var deps = await DepCpvsAsync(connection, tx, job.Id, cancellationToken);
+                result.Add(new JobLease(job.Id, leaseId, job.Build, job.Cpv, job.Target, deadline, job.Attempts + 1, deps));
+            }
+
+            return result;
+        }, cancellationToken);
+
+        foreach (var lease in leases)
+        {
+            LogLeased(lease.JobId, lease.Cpv, request.DroneName);
+        }
+
+        return leases;
+    }
+
+    public async Task<LeaseRenewalReply> RenewAsync(IReadOnlyList<string> leaseIds, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow().AddSeconds(options.Value.LeaseSeconds);
+        var expired = await db.WriteAsync(async (connection, tx) =>
+        {
+            var gone = new List<string>();
+            foreach (var leaseId in leaseIds.Distinct(StringComparer.Ordinal).Take(10_000))
+            {
+                var changed = await SwarmDatabase.ExecuteAsync(connection, tx,
+                    $"UPDATE jobs SET lease_deadline = $deadline WHERE lease_id = $lease AND state IN {LeasedStates}",
+                    cancellationToken, ("$deadline", deadline.ToUnixTimeMilliseconds()), ("$lease", leaseId));
+                if (changed == 0)
+                {
+                    gone.Add(leaseId);
+                }
+            }
+
+            return gone;
+        }, cancellationToken);
+        return new LeaseRenewalReply(expired, deadline);
+    }
+
+    /// <summary>Records that the drone holding <paramref name="leaseId"/> moved the job on; false when the lease is stale.</summary>
+    public Task<bool> ProgressAsync(long jobId, string leaseId, JobState state, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (connection, tx) =>
+        {
+            if (state is not (JobState.Building or JobState.Uploading))
+            {
+                return false;
+            }
+
+            var changed = await SwarmDatabase.ExecuteAsync(connection, tx,
+                $"UPDATE jobs SET state = $state, updated_at = $now WHERE id = $id AND lease_id = $lease AND state IN {LeasedStates}",
+                cancellationToken, ("$state", state.ToWire()), ("$now", Now), ("$id", jobId), ("$lease", leaseId));
+            return changed == 1;
+        }, cancellationToken);
+
+    /// <summary>A drone reports that the build failed: retry elsewhere, or give up after the attempt limit.</summary>
+    public async Task<JobState?> FailAsync(long jobId, JobFailure failure, CancellationToken cancellationToken)
+    {
+        var result = await db.WriteAsync<JobState?>(async (connection, tx) =>
+        {
+            var attempts = await SwarmDatabase.ScalarAsync(connection, tx,
+                $"SELECT attempts FROM jobs WHERE id = $id AND lease_id = $lease AND state IN {LeasedStates}",
+                cancellationToken, ("$id", jobId), ("$lease", failure.LeaseId));
+            if (attempts is null)
+            {
+                return null; // stale: the lease expired and the job went elsewhere
+            }
+
+            var count = Convert.ToInt32(attempts) + 1;
+            var next = count >= options.Value.MaxAttempts ? JobState.Failed : JobState.Ready;
+            await SwarmDatabase.ExecuteAsync(connection, tx,
+                "UPDATE jobs SET state = $state, attempts = $n, error = $error, log_tail = $log, lease_id = NULL, lease_deadline = NULL, updated_at = $now WHERE id = $id",
+                cancellationToken, ("$state", next.ToWire()), ("$n", count), ("$error", Truncate(failure.Error, 2000)),
+                ("$log", Truncate(failure.LogTail, 64_000)), ("$now", Now), ("$id", jobId));
+            if (next == JobState.Failed)
+            {
+                await BlockDependantsAsync(connection, tx, jobId, cancellationToken);
+            }
+
+            return next;
+        }, cancellationToken);
+
+        if (result is { } state)
+        {
+            LogFailed(jobId, state.ToWire(), failure.Error);
+            signal.Pulse();
+        }
+
+        return result;
+    }
+
+    /// <summary>Returns jobs whose lease ran out to the ready queue. Not a failure: the drone may just be gone.</summary>
+    public async Task<int> ExpireLeasesAsync(CancellationToken cancellationToken)
+    {
+        var expired = await db.WriteAsync(async (connection, tx) =>
+            await SwarmDatabase.ExecuteAsync(connection, tx,
+                $"UPDATE jobs SET state = 'ready', lease_id = NULL, lease_deadline = NULL, lease_drone = NULL, updated_at = $now WHERE state IN {LeasedStates} AND lease_deadline < $now",
+                cancellationToken, ("$now", Now)), cancellationToken);
+        if (expired > 0)
+        {
+            LogExpired(expired);
+            signal.Pulse();
+        }
+
+        return expired;
+    }
+
+    /// <summary>The job an upload claims to complete, if the lease is one this job ever had and the job is not done yet.</summary>
+    public Task<UploadClaim?> FindUploadClaimAsync(long jobId, string leaseId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async connection =>
+        {
+            await using var command = SwarmDatabase.Command(connection, null,
+                "SELECT j.cpv, j.target, j.state FROM jobs j JOIN leases l ON l.job_id = j.id WHERE j.id = $id AND l.id = $lease",
+                ("$id", jobId), ("$lease", leaseId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            return new UploadClaim(jobId, reader.GetString(0), reader.GetString(1), JobStates.FromWire(reader.GetString(2)));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Inside the publishing transaction: marks the job done and readies its dependants.
+    /// False when the job was already completed by another drone (a duplicate).
+    /// </summary>
+    public async Task<bool> CompleteAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, string leaseId, string path, CancellationToken cancellationToken)
+    {
+        var changed = await SwarmDatabase.ExecuteAsync(connection, tx,
+            """
+            UPDATE jobs SET state = 'done', path = $path, lease_id = NULL, lease_deadline = NULL, error = NULL,
+                lease_drone = (SELECT drone FROM leases WHERE id = $lease), updated_at = $now
+            WHERE id = $id AND state NOT IN ('done', 'blocked')
+              AND EXISTS (SELECT 1 FROM leases WHERE id = $lease AND job_id = $id)
+            """,
+            cancellationToken, ("$path", path), ("$lease", leaseId), ("$now", Now), ("$id", jobId));
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        await SwarmDatabase.ExecuteAsync(connection, tx,
+            """
+            UPDATE jobs SET state = 'ready', updated_at = $now
+            WHERE state = 'waiting'
+              AND id IN (SELECT job_id FROM job_deps WHERE dep_job_id = $id)
+              AND NOT EXISTS (SELECT 1 FROM job_deps d JOIN jobs dj ON dj.id = d.dep_job_id WHERE d.job_id = jobs.id AND dj.state <> 'done')
+            """,
+            cancellationToken, ("$now", Now), ("$id", jobId));
+        return true;
+    }
+
+    public void NotifyReady() => signal.Pulse();
+
+    private static async Task<long?> FindOpenJobAsync(SqliteConnection connection, SqliteTransaction tx, string cpv, string target, CancellationToken cancellationToken) =>
+        await SwarmDatabase.ScalarAsync(connection, tx,
+            "SELECT id FROM jobs WHERE cpv = $cpv AND target = $target AND state NOT IN ('done','failed','broken','blocked') ORDER BY id DESC LIMIT 1",
+            cancellationToken, ("$cpv", cpv), ("$target", target)) is { } id ? Convert.ToInt64(id) : null;
+
+    private static async Task<IReadOnlyList<string>> DepCpvsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
+    {
+        var deps = new List<string>();
+        await using var command = SwarmDatabase.Command(connection, tx, "SELECT j.cpv FROM job_deps d JOIN jobs j ON j.id = d.dep_job_id WHERE d.job_id = $id ORDER BY j.cpv", ("$id", jobId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            deps.Add(reader.GetString(0));
+        }
+
+        return deps;
+    }
+
+    private async Task SetStateAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, JobState state, CancellationToken cancellationToken) =>
+        await SwarmDatabase.ExecuteAsync(connection, tx, "UPDATE jobs SET state = $s, updated_at = $now WHERE id = $id", cancellationToken,
+            ("$s", state.ToWire()), ("$now", Now), ("$id", jobId));
+
+    private async Task BlockDependantsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
+    {
+        var cpv = (string?)await SwarmDatabase.ScalarAsync(connection, tx, "SELECT cpv FROM jobs WHERE id = $id", cancellationToken, ("$id", jobId));
+        await SwarmDatabase.ExecuteAsync(connection, tx,
+            """
+            WITH RECURSIVE below(id) AS (
+                SELECT job_id FROM job_deps WHERE dep_job_id = $id
+                UNION SELECT d.job_id FROM job_deps d JOIN below b ON d.dep_job_id = b.id)
+            UPDATE jobs SET state = 'blocked', error = $why, updated_at = $now
+            WHERE id IN (SELECT id FROM below) AND state IN ('waiting', 'ready')
+            """,
+            cancellationToken, ("$id", jobId), ("$why", $"blocked by {cpv}"), ("$now", Now));
+    }
+
+    private static string? Truncate(string? value, int max) =>
+        value is null || value.Length <= max ? value : value[^max..];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} submitted: {Jobs} jobs, {Ready} ready")]
+    private partial void LogSubmitted(string buildId, int jobs, int ready);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Cpv}) leased to drone {Drone}")]
+    private partial void LogLeased(long jobId, string cpv, string drone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed, now {State}: {Error}")]
+    private partial void LogFailed(long jobId, string state, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} leases expired; their jobs are ready again")]
+    private partial void LogExpired(int count);
+}
+
+public sealed record UploadClaim(long JobId, string Cpv, string Target, JobState State);

@@ -1,0 +1,80 @@
+using BuildSwarm.Core.Contracts;
+using BuildSwarm.Fleet;
+using BuildSwarm.Gateway;
+using BuildSwarm.Http;
+
+namespace BuildSwarm.Jobs;
+
+/// <summary>How orchestrators take work from the gateway and report on it.</summary>
+public static class LeaseEndpoints
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(25);
+
+    public static IEndpointRouteBuilder MapLeases(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/gateway/jobs")
+            .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().ClusterToken, "cluster token");
+
+        group.MapPost("/lease", LeaseAsync);
+        group.MapPost("/renew", async (HttpRequest request, JobStore jobs, CancellationToken ct) =>
+        {
+            var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.LeaseRenewal, ct);
+            return error ?? Results.Json(await jobs.RenewAsync(body!.LeaseIds ?? [], ct), SwarmJsonContext.Default.LeaseRenewalReply);
+        });
+        group.MapPost("/{id:long}/progress", async (long id, HttpRequest request, JobStore jobs, CancellationToken ct) =>
+        {
+            var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.JobProgress, ct);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            return await jobs.ProgressAsync(id, body!.LeaseId, body.State, ct)
+                ? Results.NoContent()
+                : Problems.Conflict($"lease {body!.LeaseId} no longer holds job {id}");
+        });
+        group.MapPost("/{id:long}/fail", async (long id, HttpRequest request, JobStore jobs, CancellationToken ct) =>
+        {
+            var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.JobFailure, ct);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            return await jobs.FailAsync(id, body!, ct) is not null
+                ? Results.NoContent()
+                : Problems.Conflict($"lease {body!.LeaseId} no longer holds job {id}; the failure was dropped");
+        });
+        return app;
+    }
+
+    /// <summary>Long-polls up to <c>wait</c> seconds for a ready job, so idle drones get work the moment it appears.</summary>
+    private static async Task<IResult> LeaseAsync(HttpRequest request, JobStore jobs, JobSignal signal, FleetRegistry fleet, TimeProvider time, CancellationToken ct)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.LeaseRequest, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!await fleet.IsKnownAsync(body!.OrchestratorId, ct))
+        {
+            return Problems.NotFound($"unknown orchestrator '{body.OrchestratorId}': register again");
+        }
+
+        var wait = TimeSpan.FromSeconds(Math.Clamp(int.TryParse(request.Query["wait"], out var w) ? w : 0, 0, (int)MaxWait.TotalSeconds));
+        var deadline = time.GetUtcNow() + wait;
+        while (true)
+        {
+            var remaining = deadline - time.GetUtcNow();
+            var waiter = signal.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, ct);
+            var leases = await jobs.LeaseAsync(body, ct);
+            if (leases.Count > 0 || time.GetUtcNow() >= deadline)
+            {
+                return Results.Json(new LeaseReply(leases), SwarmJsonContext.Default.LeaseReply);
+            }
+
+            await waiter;
+        }
+    }
+}

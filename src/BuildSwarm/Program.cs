@@ -1,0 +1,3 @@
+using BuildSwarm.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,68 @@
+namespace BuildSwarm.Storage;
+
+internal static class Schema
+{
+    public const string V1 = """
+        CREATE TABLE builds (
+            id          TEXT PRIMARY KEY,
+            target      TEXT NOT NULL,
+            priority    INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        CREATE TABLE jobs (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            build_id        TEXT NOT NULL REFERENCES builds(id),
+            cpv             TEXT NOT NULL,
+            target          TEXT NOT NULL,
+            priority        INTEGER NOT NULL,
+            state           TEXT NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            lease_id        TEXT,
+            lease_drone     TEXT,
+            lease_orchestrator TEXT,
+            lease_deadline  INTEGER,
+            error           TEXT,
+            log_tail        TEXT,
+            path            TEXT,
+            updated_at      INTEGER NOT NULL,
+            UNIQUE (build_id, cpv)
+        );
+        CREATE INDEX jobs_state ON jobs(state, priority DESC, id);
+        CREATE INDEX jobs_lease ON jobs(lease_id);
+        CREATE TABLE job_deps (
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            dep_job_id  INTEGER NOT NULL REFERENCES jobs(id),
+            PRIMARY KEY (job_id, dep_job_id)
+        );
+        CREATE INDEX job_deps_dep ON job_deps(dep_job_id);
+        CREATE TABLE leases (
+            id          TEXT PRIMARY KEY,
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            drone       TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+        CREATE INDEX leases_job ON leases(job_id);
+        CREATE TABLE packages (
+            target      TEXT NOT NULL,
+            cpv         TEXT NOT NULL,
+            build_id    INTEGER NOT NULL,
+            path        TEXT NOT NULL,
+            size        INTEGER NOT NULL,
+            md5         TEXT NOT NULL,
+            sha1        TEXT NOT NULL,
+            sha256      TEXT NOT NULL,
+            mtime       INTEGER NOT NULL,
+            metadata    TEXT NOT NULL,
+            job_id      INTEGER REFERENCES jobs(id),
+            PRIMARY KEY (target, cpv, build_id)
+        );
+        CREATE TABLE orchestrators (
+            id          TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            site        TEXT NOT NULL,
+            url         TEXT NOT NULL,
+            role        TEXT NOT NULL,
+            last_seen   INTEGER NOT NULL
+        );
+        """;
+}
