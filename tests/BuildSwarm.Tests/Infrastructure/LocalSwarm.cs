@@ -1,0 +1,143 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using BuildSwarm.Core.Contracts;
+
+namespace BuildSwarm.Tests.Infrastructure;
+
+/// <summary>
+/// Gateway, orchestrator and drones as separate <c>build-swarm</c> processes on loopback ports,
+/// the way an operator runs them on separate machines.
+/// </summary>
+public sealed class LocalSwarm : IAsyncDisposable
+{
+    private readonly List<SwarmProcess> _drones = [];
+    private readonly TempDir _dir = new();
+    private readonly Dictionary<string, string> _gatewayEnvironment;
+
+    public LocalSwarm(Dictionary<string, string>? gatewayEnvironment = null)
+    {
+        GatewayPort = FreePort.Next();
+        OrchestratorPort = FreePort.Next();
+        GatewayData = _dir.Sub("gateway");
+        _gatewayEnvironment = gatewayEnvironment ?? [];
+        Http = new HttpClient { BaseAddress = new Uri(GatewayUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int GatewayPort { get; }
+
+    public int OrchestratorPort { get; }
+
+    public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";
+
+    public string OrchestratorUrl => $"http://127.0.0.1:{OrchestratorPort}";
+
+    public string GatewayData { get; }
+
+    public string Root => _dir.Path;
+
+    public SwarmProcess? Gateway { get; private set; }
+
+    public SwarmProcess? Orchestrator { get; private set; }
+
+    public IReadOnlyList<SwarmProcess> Drones => _drones;
+
+    public HttpClient Http { get; }
+
+    public string AdminToken => File.ReadAllText(Path.Combine(GatewayData, "admin.token")).Trim();
+
+    public string ClusterToken => File.ReadAllText(Path.Combine(GatewayData, "cluster.token")).Trim();
+
+    public string Logs => string.Join("\n", new[] { Gateway, Orchestrator }.Concat(_drones).Where(p => p is not null)
+        .Select(p => $"===== {p!.Name} =====\n{p.Output}"));
+
+    public async Task StartGatewayAsync()
+    {
+        var environment = new Dictionary<string, string>(_gatewayEnvironment)
+        {
+            ["BUILDSWARM_Gateway__Listen"] = GatewayUrl,
+            ["BUILDSWARM_Gateway__DataDir"] = GatewayData,
+        };
+        Gateway = SwarmProcess.Start("gateway", ["gateway"], environment);
+        await WaitHealthyAsync(GatewayUrl, Gateway);
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+    }
+
+    public async Task StartOrchestratorAsync()
+    {
+        Orchestrator = SwarmProcess.Start("orchestrator", ["orchestrator"], new Dictionary<string, string>
+        {
+            ["BUILDSWARM_Orchestrator__Listen"] = OrchestratorUrl,
+            ["BUILDSWARM_Orchestrator__GatewayUrl"] = GatewayUrl,
+            ["BUILDSWARM_Orchestrator__GatewayToken"] = ClusterToken,
+            ["BUILDSWARM_Orchestrator__Site"] = "lab",
+            ["BUILDSWARM_Orchestrator__SyncSeconds"] = "1",
+        });
+        await WaitHealthyAsync(OrchestratorUrl, Orchestrator);
+    }
+
+    public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["BUILDSWARM_Drone__OrchestratorUrl"] = OrchestratorUrl,
+            ["BUILDSWARM_Drone__JoinToken"] = ClusterToken,
+            ["BUILDSWARM_Drone__Name"] = name,
+            ["BUILDSWARM_Drone__WorkDir"] = _dir.Sub(name),
+            ["BUILDSWARM_Drone__Slots"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BUILDSWARM_Drone__Cores"] = "4",
+            ["BUILDSWARM_Drone__HeartbeatSeconds"] = "1",
+            ["BUILDSWARM_Drone__Builder__Command"] = builderCommand,
+        };
+        foreach (var (key, value) in builderEnvironment ?? [])
+        {
+            environment[$"BUILDSWARM_Drone__Builder__Environment__{key}"] = value;
+        }
+
+        var drone = SwarmProcess.Start(name, ["drone"], environment);
+        _drones.Add(drone);
+        return drone;
+    }
+
+    public async Task<SubmitBuildResponse> SubmitAsync(SubmitBuildRequest request)
+    {
+        using var response = await Http.PostAsJsonAsync("api/gateway/build/submit", request, SwarmJsonContext.Default.SubmitBuildRequest);
+        Assert.True(response.IsSuccessStatusCode, $"submit failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.SubmitBuildResponse))!;
+    }
+
+    public async Task<BuildView> BuildAsync(string buildId) =>
+        (await Http.GetFromJsonAsync($"api/gateway/builds/{buildId}", SwarmJsonContext.Default.BuildView))!;
+
+    public Task<BuildView> WaitForBuildAsync(string buildId, TimeSpan timeout) =>
+        Poll.UntilAsync(async () =>
+        {
+            var build = await BuildAsync(buildId);
+            return build.State == "running" ? null : build;
+        }, timeout, $"build {buildId} to end", () => Logs);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _drones.Concat(new[] { Orchestrator, Gateway }.OfType<SwarmProcess>()))
+        {
+            await process.DisposeAsync();
+        }
+
+        Http.Dispose();
+        _dir.Dispose();
+    }
+
+    public static async Task WaitHealthyAsync(string url, SwarmProcess process)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Poll.UntilAsync(async () =>
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited early:\n{process.Output}");
+            }
+
+            using var response = await http.GetAsync($"{url}/healthz");
+            return response.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(30), $"{process.Name} at {url} to be healthy", () => process.Output);
+    }
+}
