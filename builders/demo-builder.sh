@@ -56,7 +56,8 @@ tar "${tarflags[@]}" --sort=name -C "$work" -cf - metadata | gzip -n >"$work/$pf
 tar "${tarflags[@]}" --sort=name -C "$work" -cf - image | gzip -n >"$work/$pf/image.tar.gz"
 : >"$work/$pf/gpkg-1"
 
-for member in metadata.tar.gz image.tar.gz; do
+# Portage (gpkg._verify_binpkg) wants every member but the Manifest listed, the empty gpkg-1 marker included.
+for member in gpkg-1 metadata.tar.gz image.tar.gz; do
     file="$work/$pf/$member"
     printf 'DATA %s %s BLAKE2B %s SHA512 %s\n' "$member" "$(stat -c %s "$file")" \
         "$(b2sum "$file" | cut -d' ' -f1)" "$(sha512sum "$file" | cut -d' ' -f1)"

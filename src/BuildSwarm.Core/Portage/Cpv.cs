@@ -35,9 +35,10 @@ public sealed partial record Cpv(string Category, string PackageName, string Ver
     public static Cpv Parse(string text) =>
         TryParse(text, out var cpv) ? cpv : throw new FormatException($"'{text}' is not a category/package-version (e.g. app-misc/hello-1.0)");
 
-    // PMS 3.1 (names) and 3.2 (versions). The package name may not end in something that looks like a version.
+    // PMS 3.1 (names) and 3.2 (versions). No hyphen-separated part of the package name may look like a version
+    // (a complete version with optional revision up to the next hyphen), as in Portage's pn_inval check.
     [GeneratedRegex(
-        @"^(?<cat>[A-Za-z0-9_][A-Za-z0-9+_.-]*)/(?<pn>[A-Za-z0-9_][A-Za-z0-9+_]*(?:-(?![0-9]+(?:\.[0-9]+)*[a-z]?(?:_|-r|$))[A-Za-z0-9+_]+)*)-(?<ver>[0-9]+(?:\.[0-9]+)*[a-z]?(?:_(?:alpha|beta|pre|rc|p)[0-9]*)*(?:-r[0-9]+)?)$",
+        @"^(?<cat>[A-Za-z0-9_][A-Za-z0-9+_.-]*)/(?<pn>[A-Za-z0-9_][A-Za-z0-9+_]*(?:-(?![0-9]+(?:\.[0-9]+)*[a-z]?(?:_(?:alpha|beta|pre|rc|p)[0-9]*)*(?:-r[0-9]+)?(?:-|$))[A-Za-z0-9+_]+)*)-(?<ver>[0-9]+(?:\.[0-9]+)*[a-z]?(?:_(?:alpha|beta|pre|rc|p)[0-9]*)*(?:-r[0-9]+)?)$",
         RegexOptions.CultureInvariant)]
     private static partial Regex CpvPattern();
 }

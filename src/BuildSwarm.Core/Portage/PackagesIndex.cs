@@ -4,37 +4,52 @@ using System.Text;
 namespace BuildSwarm.Core.Portage;
 
 /// <summary>
-/// Writes the <c>Packages</c> index the way Portage's own <c>writePkgIndex</c> does: a header block,
-/// then one block per package, keys sorted, empty values left out, packages sorted by CPV.
+/// Writes the <c>Packages</c> index the way Portage's <c>getbinpkg.PackageIndex.write</c> does: a header block, then one
+/// block per package sorted by CPV; keys sorted by Portage's in-memory names; empty values, values equal to
+/// <see cref="PackagesIndexKeys.PackageDefaults"/>, and CHOST/REPO equal to the header's left out.
 /// </summary>
 public static class PackagesIndex
 {
+    /// <summary>Index version Portage writes and accepts (<c>_pkgindex_version</c>).</summary>
+    public const string Version = "0";
+
+    /// <summary>Writes with the header's TIMESTAMP, or the current time when it has none.</summary>
     public static string Write(
         IReadOnlyDictionary<string, string> header,
-        IEnumerable<IReadOnlyDictionary<string, string>> packages)
+        IEnumerable<IReadOnlyDictionary<string, string>> packages) =>
+        Write(header, packages, header.TryGetValue("TIMESTAMP", out var ts) && ts.Length > 0 ? null : DateTimeOffset.UtcNow);
+
+    /// <summary>Writes with TIMESTAMP set to <paramref name="timestamp"/> (unix seconds), as Portage does on every change.</summary>
+    public static string Write(
+        IReadOnlyDictionary<string, string> header,
+        IEnumerable<IReadOnlyDictionary<string, string>> packages,
+        DateTimeOffset? timestamp)
     {
         var sorted = packages
+            .Select(p => p.ToDictionary(kv => PackagesIndexKeys.IndexName(kv.Key), kv => kv.Value, StringComparer.Ordinal))
             .OrderBy(p => p.GetValueOrDefault("CPV"), StringComparer.Ordinal)
-            .ThenBy(p => ParseLong(p.GetValueOrDefault("BUILD_ID")))
+            .ThenBy(p => long.TryParse(p.GetValueOrDefault("BUILD_ID"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
             .ToList();
 
-        var fullHeader = new Dictionary<string, string>(header, StringComparer.Ordinal)
+        var fullHeader = header.ToDictionary(kv => PackagesIndexKeys.IndexName(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        fullHeader["PACKAGES"] = sorted.Count.ToString(CultureInfo.InvariantCulture);
+        fullHeader["VERSION"] = Version;
+        if (timestamp is { } now)
         {
-            ["PACKAGES"] = sorted.Count.ToString(CultureInfo.InvariantCulture),
-            ["VERSION"] = "0",
-        };
+            fullHeader["TIMESTAMP"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        }
 
         var text = new StringBuilder();
         WriteBlock(text, fullHeader);
         foreach (var package in sorted)
         {
-            WriteBlock(text, package);
+            WriteBlock(text, Reduce(package, fullHeader));
         }
 
         return text.ToString();
     }
 
-    /// <summary>Reads an index back into its header and package blocks (used by tests and verification).</summary>
+    /// <summary>Reads an index back into its header and package blocks as written (no defaults filled in).</summary>
     public static (Dictionary<string, string> Header, List<Dictionary<string, string>> Packages) Read(string text)
     {
         var blocks = new List<Dictionary<string, string>>();
@@ -52,10 +67,11 @@ public static class PackagesIndex
                 continue;
             }
 
+            // Portage splits at the first colon and drops the one character after it.
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon > 0)
             {
-                current[line[..colon]] = line[(colon + 1)..].TrimStart(' ');
+                current[line[..colon]] = colon + 1 < line.Length ? line[(colon + 2)..] : "";
             }
         }
 
@@ -67,22 +83,62 @@ public static class PackagesIndex
         return blocks.Count == 0 ? ([], []) : (blocks[0], blocks.Skip(1).ToList());
     }
 
-    private static void WriteBlock(StringBuilder text, IReadOnlyDictionary<string, string> block)
+    /// <summary>
+    /// Reads an index as a Portage client sees it (<c>PackageIndex.readBody</c>): blocks without CPV are skipped, keys a
+    /// client does not keep are dropped, defaults and the header's CHOST/REPO fill in what was left out.
+    /// </summary>
+    public static (Dictionary<string, string> Header, List<Dictionary<string, string>> Packages) ReadAsClient(string text)
     {
-        foreach (var (key, value) in block.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        var (header, blocks) = Read(text);
+        var packages = new List<Dictionary<string, string>>();
+        foreach (var block in blocks.Where(b => !string.IsNullOrEmpty(b.GetValueOrDefault("CPV"))))
         {
-            if (string.IsNullOrEmpty(value))
+            var package = block.Where(kv => PackagesIndexKeys.AllowedPackageKeys.Contains(kv.Key))
+                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            foreach (var (key, value) in PackagesIndexKeys.PackageDefaults)
             {
-                continue;
+                package.TryAdd(key, value);
             }
 
+            foreach (var key in PackagesIndexKeys.Inherited.Where(header.ContainsKey))
+            {
+                package.TryAdd(key, header[key]);
+            }
+
+            packages.Add(package);
+        }
+
+        return (header, packages);
+    }
+
+    private static Dictionary<string, string> Reduce(Dictionary<string, string> package, Dictionary<string, string> header)
+    {
+        var reduced = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in package)
+        {
+            var inherited = PackagesIndexKeys.Inherited.Contains(key) && header.GetValueOrDefault(key) == value;
+            var isDefault = PackagesIndexKeys.PackageDefaults.TryGetValue(key, out var fallback) && fallback == value;
+            if (PackagesIndexKeys.AllowedPackageKeys.Contains(key) && !inherited && !isDefault)
+            {
+                reduced[key] = value;
+            }
+        }
+
+        return reduced;
+    }
+
+    private static void WriteBlock(StringBuilder text, Dictionary<string, string> block)
+    {
+        foreach (var key in block.Keys.Order(PackagesIndexKeys.WriteOrder))
+        {
             // A value never spans lines in the index; Portage joins multi-line metadata with spaces.
-            text.Append(key).Append(": ").Append(value.ReplaceLineEndings(" ").Trim()).Append('\n');
+            var value = block[key].ReplaceLineEndings(" ").Trim();
+            if (value.Length > 0)
+            {
+                text.Append(key).Append(": ").Append(value).Append('\n');
+            }
         }
 
         text.Append('\n');
     }
-
-    private static long ParseLong(string? value) =>
-        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
 }

@@ -1,0 +1,61 @@
+namespace BuildSwarm.Core.Portage;
+
+/// <summary>One entry point for both formats: detects gpkg or xpak by content and returns the validated metadata.</summary>
+public static class BinaryPackageReader
+{
+    private static readonly string[] RequiredXpakMetadata = ["CATEGORY", "PF", "SLOT"];
+
+    public static async Task<BinaryPackage> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return await ReadAsync(file, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads from the stream's current position. A forward-only stream is fine for gpkgs; an xpak on a forward-only
+    /// stream is spooled to a temporary file first, since its metadata sits at the end.
+    /// </summary>
+    public static async Task<BinaryPackage> ReadAsync(Stream package, CancellationToken cancellationToken)
+    {
+        if (package.CanSeek)
+        {
+            return await ReadSeekableAsync(package, cancellationToken);
+        }
+
+        var head = new byte[BinaryPackageFormat.HeadLength];
+        var read = await package.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        var whole = new PrefixedStream(head.AsMemory(0, read), package);
+        if (BinaryPackageFormat.Detect(head.AsSpan(0, read), []) == BinaryPackageKind.Gpkg)
+        {
+            return FromGpkg(await GpkgReader.ReadAsync(whole, cancellationToken));
+        }
+
+        await using var spool = new FileStream(
+            Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await whole.CopyToAsync(spool, cancellationToken);
+        spool.Position = 0;
+        return await ReadSeekableAsync(spool, cancellationToken);
+    }
+
+    private static async Task<BinaryPackage> ReadSeekableAsync(Stream package, CancellationToken cancellationToken)
+    {
+        switch (await BinaryPackageFormat.DetectAsync(package, cancellationToken))
+        {
+            case BinaryPackageKind.Gpkg:
+                return FromGpkg(await GpkgReader.ReadAsync(package, cancellationToken));
+            case BinaryPackageKind.Xpak:
+                var metadata = await XpakReader.ReadAsync(package, cancellationToken);
+                var absent = RequiredXpakMetadata.Where(k => string.IsNullOrEmpty(metadata.GetValueOrDefault(k))).ToList();
+                if (absent.Count > 0)
+                {
+                    throw new InvalidPackageException($"xpak metadata lacks {string.Join(", ", absent)}");
+                }
+
+                return new BinaryPackage(BinaryPackageKind.Xpak, metadata, Gpkg: null);
+            default:
+                throw new InvalidPackageException("not a binary package: no '/gpkg-1' tar header at the start and no XPAKSTOP trailer at the end");
+        }
+    }
+
+    private static BinaryPackage FromGpkg(GpkgInfo info) => new(BinaryPackageKind.Gpkg, info.Metadata, info);
+}

@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+
+namespace BuildSwarm.Core.Portage;
+
+/// <summary>
+/// What the index records about a package file (<c>binarytree._pkgindex_entry</c>): its path relative to the
+/// binhost root, size, MD5 and SHA1 (<c>_pkgindex_hashes</c>, checked by the client after download), and mtime.
+/// </summary>
+public sealed record PackageFileFacts(string Path, long Size, string Md5, string Sha1, long MTime)
+{
+    /// <summary>Hashes the file in one streaming pass.</summary>
+    public static async Task<PackageFileFacts> ComputeAsync(string root, string relativePath, CancellationToken cancellationToken)
+    {
+        var fullPath = System.IO.Path.Combine(root, relativePath);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        long size = 0;
+        await using (var file = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                md5.AppendData(buffer, 0, read);
+                sha1.AppendData(buffer, 0, read);
+                size += read;
+            }
+        }
+
+        var mtime = new DateTimeOffset(File.GetLastWriteTimeUtc(fullPath)).ToUnixTimeSeconds();
+        return new PackageFileFacts(
+            relativePath.Replace('\\', '/'), size, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()), mtime);
+    }
+}
