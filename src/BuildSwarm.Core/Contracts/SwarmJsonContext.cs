@@ -6,7 +6,6 @@ namespace BuildSwarm.Core.Contracts;
 /// <summary>Source-generated JSON for every message that crosses a role boundary.</summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]

@@ -41,44 +41,28 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, TimeProvi
         }
     }
 
-    public void Dispose() => _lock.Dispose();
-
-    public static Dictionary<string, string> Entry(string cpv, int buildId, string path, long size, string md5, string sha1, long mtime, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>Rewrites the index of every target that has packages, and of <paramref name="defaultTarget"/>.</summary>
+    public async Task RewriteAllAsync(string defaultTarget, CancellationToken cancellationToken)
     {
-        var entry = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in KeptKeys)
+        var targets = await db.ReadAsync(async connection =>
         {
-            if (metadata.TryGetValue(key, out var value))
+            var list = new List<string> { defaultTarget };
+            await using var command = SwarmDatabase.Command(connection, null, "SELECT DISTINCT target FROM packages");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                entry[key] = value;
+                list.Add(reader.GetString(0));
             }
-        }
 
-        if (metadata.TryGetValue("repository", out var repo))
+            return list.Distinct(StringComparer.Ordinal).ToList();
+        }, cancellationToken);
+        foreach (var target in targets)
         {
-            entry["REPO"] = repo;
+            await RewriteAsync(target, cancellationToken);
         }
-
-        if (metadata.TryGetValue("DESCRIPTION", out var description))
-        {
-            entry["DESC"] = description;
-        }
-
-        entry["CPV"] = cpv;
-        entry["BUILD_ID"] = buildId.ToString(CultureInfo.InvariantCulture);
-        entry["PATH"] = path;
-        entry["SIZE"] = size.ToString(CultureInfo.InvariantCulture);
-        entry["MD5"] = md5;
-        entry["SHA1"] = sha1;
-        entry["MTIME"] = mtime.ToString(CultureInfo.InvariantCulture);
-        return entry;
     }
 
-    private static readonly string[] KeptKeys =
-    [
-        "BDEPEND", "BUILD_TIME", "CHOST", "DEFINED_PHASES", "DEPEND", "EAPI", "IDEPEND", "IUSE", "KEYWORDS", "LICENSE",
-        "PDEPEND", "PROPERTIES", "PROVIDES", "RDEPEND", "REQUIRES", "RESTRICT", "SLOT", "USE",
-    ];
+    public void Dispose() => _lock.Dispose();
 
     private async Task<List<IReadOnlyDictionary<string, string>>> LoadEntriesAsync(string target, CancellationToken cancellationToken) =>
         await db.ReadAsync(async connection =>
@@ -90,8 +74,8 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, TimeProvi
             while (await reader.ReadAsync(cancellationToken))
             {
                 var metadata = JsonSerializer.Deserialize(reader.GetString(7), BinhostJsonContext.Default.DictionaryStringString) ?? [];
-                entries.Add(Entry(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3),
-                    reader.GetString(4), reader.GetString(5), reader.GetInt64(6), metadata));
+                var file = new PackageFileFacts(reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetInt64(6));
+                entries.Add(PackagesIndexEntry.Create(metadata, file, reader.GetInt32(1)));
             }
 
             return entries;

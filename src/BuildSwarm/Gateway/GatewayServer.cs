@@ -28,6 +28,9 @@ public static class GatewayServer
         builder.Services.AddBinhost(options.DataDir);
 
         var app = builder.Build();
+        // Rewriting the index on start heals a crash between a publish's commit and its index rewrite,
+        // and gives clients of a new binhost an empty, valid index instead of a 404.
+        await app.Services.GetRequiredService<BinhostIndex>().RewriteAllAsync(options.DefaultTarget, cancellationToken);
         app.UseRoleDefaults();
         app.MapBuilds();
         app.MapStatus();

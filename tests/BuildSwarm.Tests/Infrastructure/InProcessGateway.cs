@@ -48,7 +48,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         configure?.Invoke(options);
         var app = await GatewayServer.CreateAsync(options, CancellationToken.None, NullLoggerProvider.Instance);
         await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new InProcessGateway(app, url, options);
     }
 
