@@ -66,12 +66,12 @@ public sealed class BuildTimeEstimator(EstimatorOptions? options = null)
             {
                 var expected = known.ReferenceSeconds * CoreFactor(sample.Cores) / speed;
                 var ratio = Math.Clamp(expected / sample.Seconds, 1 / MaxSpeedCorrection, MaxSpeedCorrection);
-                _drones[sample.DroneId] = new DroneSpeedEstimate(
-                    sample.DroneId,
-                    Average(speed, speed * ratio, drone?.Samples ?? 0, Options.SpeedSmoothing),
-                    (drone?.Samples ?? 0) + 1);
+                // Smoothed from the very first sample: one odd build must not define a new drone.
+                speed += Options.SpeedSmoothing * ((speed * ratio) - speed);
+                _drones[sample.DroneId] = new DroneSpeedEstimate(sample.DroneId, speed, (drone?.Samples ?? 0) + 1);
             }
 
+            // Whatever the drone's new speed does not explain is the package's own change.
             var normalised = sample.Seconds * speed / CoreFactor(sample.Cores);
             foreach (var key in Keys(sample.PackageKey))
             {
