@@ -116,8 +116,11 @@ internal static class SimulateCommand
         AnsiConsole.Write(drones);
     }
 
-    private static string Duration(double seconds) =>
-        TimeSpan.FromSeconds(Math.Round(seconds)).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture).TrimStart('0', '.');
+    private static string Duration(double seconds)
+    {
+        var time = TimeSpan.FromSeconds(Math.Round(seconds));
+        return Invariant($"{(int)time.TotalHours}:{time.Minutes:D2}:{time.Seconds:D2}");
+    }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
