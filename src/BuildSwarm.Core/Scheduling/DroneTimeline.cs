@@ -1,5 +1,3 @@
-using BuildSwarm.Core.Jobs;
-
 namespace BuildSwarm.Core.Scheduling;
 
 /// <summary>
@@ -26,10 +24,10 @@ internal sealed class DroneTimeline
 
     public double EarliestStart => _free > 0 || _busyUntil.Count == 0 ? 0 : _busyUntil[0];
 
-    public static DroneTimeline For(SchedulingDrone drone, SchedulingSnapshot snapshot, JobGraph graph)
+    /// <summary>The timeline of <paramref name="drone"/>, given the snapshot's leased jobs by drone.</summary>
+    public static DroneTimeline For(SchedulingDrone drone, SchedulingSnapshot snapshot, ILookup<string?, SchedulingJob> running)
     {
-        var remaining = graph.Jobs
-            .Where(j => j.DroneId == drone.Id && j.State.IsLeased())
+        var remaining = running[drone.Id]
             .Select(j => Remaining(j, drone, snapshot))
             .OrderBy(s => s)
             .ToList();
@@ -65,6 +63,8 @@ internal sealed class DroneTimeline
     {
         var expected = snapshot.Estimator.Seconds(job.PackageKey, drone.Cores, drone.Speed);
         var elapsed = job.StartedAt is { } started ? (snapshot.Now - started).TotalSeconds : 0;
-        return Math.Max(0, expected - elapsed);
+        // A job past its estimate is expected to need half as long again as it has overrun, so a hung
+        // build does not hold the jobs that wait for its drone forever.
+        return Math.Max(expected - elapsed, (elapsed - expected) / 2);
     }
 }

@@ -18,9 +18,11 @@ internal sealed class HeftPolicy : ISchedulingPolicy
         var graph = new JobGraph(snapshot.Jobs);
         var assignments = StuckJobs.AssignToSweepers(snapshot, graph).ToList();
 
+        var running = graph.Jobs.Where(j => j.State.IsLeased()).ToLookup(j => j.DroneId);
         var timelines = snapshot.Drones
             .Where(d => d.Role == DroneRole.Normal && d.TakesWork(snapshot.Now))
-            .ToDictionary(d => d.Id, d => DroneTimeline.For(d, snapshot, graph));
+            .ToDictionary(d => d.Id, d => DroneTimeline.For(d, snapshot, running));
+        var freeSlots = timelines.Values.Sum(t => Math.Max(0, t.Drone.FreeSlots));
         var ranks = graph.UpwardRanks(j => snapshot.Estimator.ReferenceSeconds(j.PackageKey));
         var ready = graph.Startable(JobState.Ready)
             .OrderByDescending(j => j.Priority)
@@ -29,7 +31,7 @@ internal sealed class HeftPolicy : ISchedulingPolicy
 
         foreach (var job in ready)
         {
-            if (!timelines.Values.Any(t => t.HasFreeSlot))
+            if (freeSlots == 0)
             {
                 break;
             }
@@ -37,6 +39,7 @@ internal sealed class HeftPolicy : ISchedulingPolicy
             var best = EarliestFinish(job, snapshot, timelines);
             if (best is { } choice && choice.Timeline.Reserve(choice.Finish))
             {
+                freeSlots--;
                 assignments.Add(new Assignment(job.Id, choice.Timeline.Drone.Id));
             }
         }

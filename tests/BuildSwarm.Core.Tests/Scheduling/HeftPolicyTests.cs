@@ -52,6 +52,17 @@ public sealed class HeftPolicyTests
     }
 
     [Fact]
+    public void Stops_waiting_for_a_drone_whose_job_overran_far_past_its_estimate()
+    {
+        var hung = Job(1, "app-misc/hung-1.0", JobState.Building) with { DroneId = "fast", StartedAt = Now.AddSeconds(-60_000) };
+        var jobs = new[] { hung, Job(2, "app-misc/next-1.0") };
+        var drones = new[] { Drone("fast", speed: 2.0, slots: 1, free: 0), Drone("slow", speed: 1.0, slots: 1) };
+        var estimator = Estimator(("app-misc/hung-1.0", 600), ("app-misc/next-1.0", 600));
+
+        Assert.Equal([new Assignment(2, "slow")], _heft.Schedule(Snapshot(jobs, drones, estimator)));
+    }
+
+    [Fact]
     public void A_slot_planned_for_one_job_is_not_planned_for_the_next()
     {
         var running = Job(1, "app-misc/almost-done-1.0", JobState.Building) with { DroneId = "fast", StartedAt = Now.AddSeconds(-590) };

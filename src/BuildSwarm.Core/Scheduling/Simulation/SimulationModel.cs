@@ -20,6 +20,9 @@ internal sealed class SimulationModel
             .ToList();
         var index = graph.Packages.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         Deps = graph.Packages.Select(p => (p.Deps ?? []).Select(d => index[d]).ToArray()).ToArray();
+        Dependants = Enumerable.Range(0, Deps.Length)
+            .SelectMany(i => Deps[i].Select(d => (Dep: d, Dependant: i)))
+            .ToLookup(e => e.Dep, e => e.Dependant);
         Order = TopologicalOrder(graph);
     }
 
@@ -30,6 +33,8 @@ internal sealed class SimulationModel
     public IReadOnlyList<ModelDrone> Drones { get; }
 
     public int[][] Deps { get; }
+
+    public ILookup<int, int> Dependants { get; }
 
     public IReadOnlyList<int> Order { get; }
 

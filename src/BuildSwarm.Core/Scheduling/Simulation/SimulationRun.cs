@@ -88,7 +88,7 @@ internal sealed class SimulationRun(SimulationModel model, ISchedulingPolicy pol
     {
         _state[job] = JobState.Done;
         _busy[_droneOf[job]]--;
-        for (var i = 0; i < _state.Length; i++)
+        foreach (var i in model.Dependants[job])
         {
             if (_state[i] == JobState.Waiting && model.Deps[i].All(d => _state[d] == JobState.Done))
             {
