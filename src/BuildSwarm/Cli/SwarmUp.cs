@@ -59,6 +59,7 @@ internal static class SwarmUp
         orchestratorOptions.Name = $"{Environment.MachineName}-orchestrator";
         await using var orchestrator = OrchestratorServer.Create(orchestratorOptions);
         await orchestrator.StartAsync(ct);
+        await WaitForRegistrationAsync(orchestrator.Services.GetRequiredService<GatewayClient>(), ct);
 
         var droneHosts = new List<IHost>();
         for (var i = 1; i <= droneCount; i++)
@@ -100,6 +101,15 @@ internal static class SwarmUp
         await orchestrator.StopAsync(CancellationToken.None);
         await gateway.StopAsync(CancellationToken.None);
         return 0;
+    }
+
+    /// <summary>Drones started before their orchestrator knows the gateway would only be told to come back later.</summary>
+    private static async Task WaitForRegistrationAsync(GatewayClient gateway, CancellationToken ct)
+    {
+        for (var i = 0; i < 100 && gateway.OrchestratorId is null; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
     }
 
     public static SubmitBuildRequest DemoGraph()

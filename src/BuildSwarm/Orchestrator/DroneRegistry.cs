@@ -13,12 +13,16 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
     private readonly ConcurrentDictionary<string, DroneRecord> _drones = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _revoked = new(StringComparer.Ordinal);
 
+    /// <summary>Pulsed when a drone joins, so the gateway hears of it without waiting for the next sync.</summary>
+    public Jobs.JobSignal Changed { get; } = new();
+
     public DroneRecord Register(DroneRegistration registration, string? observedAddress)
     {
         // A drone keeps its id across restarts through the node id it stores; its token is new each time.
         var id = registration.NodeId is { Length: > 0 } nodeId ? nodeId : "d-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var record = new DroneRecord(id, BearerToken.New(), registration, observedAddress, time.GetUtcNow());
         _drones[id] = record;
+        Changed.Pulse();
         return record;
     }
 

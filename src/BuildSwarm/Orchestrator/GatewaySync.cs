@@ -26,7 +26,7 @@ public sealed partial class GatewaySync(
             {
                 await SyncOnceAsync(stoppingToken);
                 retry = TimeSpan.FromMilliseconds(250);
-                await Task.Delay(interval, time, stoppingToken);
+                await drones.Changed.WaitAsync(interval, time, stoppingToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {

@@ -43,7 +43,7 @@ public sealed class SwarmProcess : IAsyncDisposable
 
     public static string DemoBuilder => Path.Combine(AppContext.BaseDirectory, "builders", "demo-builder.sh");
 
-    public static SwarmProcess Start(string name, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static SwarmProcess Start(string name, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -51,6 +51,7 @@ public sealed class SwarmProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         start.ArgumentList.Add(Dll);
         foreach (var arg in args)
