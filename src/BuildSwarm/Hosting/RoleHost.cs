@@ -10,27 +10,35 @@ public static class RoleHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(listenUrl);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        builder.Logging.ClearProviders();
+        builder.Logging.UseRoleLogging(logs);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>One line per message on the console (or <paramref name="logs"/>), framework chatter only from warnings up.</summary>
+    public static ILoggingBuilder UseRoleLogging(this ILoggingBuilder logging, ILoggerProvider? logs)
+    {
+        logging.ClearProviders();
         if (logs is not null)
         {
-            builder.Logging.AddProvider(logs);
+            logging.AddProvider(logs);
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o =>
+            logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss ";
             });
         }
 
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton(TimeProvider.System);
-        return builder;
+        foreach (var category in (string[])["Microsoft.AspNetCore", "Microsoft.Hosting", "Microsoft.Extensions.Hosting", "System.Net.Http.HttpClient"])
+        {
+            logging.AddFilter(category, LogLevel.Warning);
+        }
+
+        return logging;
     }
 
     public static WebApplication UseRoleDefaults(this WebApplication app)
