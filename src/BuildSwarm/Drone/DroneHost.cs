@@ -1,3 +1,4 @@
+using BuildSwarm.Hosting;
 using BuildSwarm.Configuration;
 using BuildSwarm.Drone.Builders;
 
