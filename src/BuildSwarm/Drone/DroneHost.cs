@@ -1,6 +1,6 @@
-using BuildSwarm.Hosting;
 using BuildSwarm.Configuration;
 using BuildSwarm.Drone.Builders;
+using BuildSwarm.Hosting;
 
 namespace BuildSwarm.Drone;
 
