@@ -20,11 +20,9 @@ public sealed partial record EbuildFailure(string Package, string? Phase, string
                 continue;
             }
 
-            string? message = null;
-            if (i + 1 < lines.Length && MessageLine().Match(lines[i + 1]) is { Success: true } next)
-            {
-                message = next.Groups["message"].Value.Trim();
-            }
+            // The message is the next eerror line; stdout and stderr reach the log through separate pipes,
+            // so a line of build output may land in between.
+            var message = lines.Skip(i + 1).Take(5).Select(l => MessageLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups["message"].Value.Trim();
 
             var phase = match.Groups["phase"].Success ? match.Groups["phase"].Value : null;
             return new EbuildFailure(match.Groups["pkg"].Value, phase, string.IsNullOrEmpty(message) ? null : message);
@@ -39,6 +37,6 @@ public sealed partial record EbuildFailure(string Package, string? Phase, string
     [GeneratedRegex(@"ERROR: (?<pkg>\S+) failed(?: \((?<phase>[a-z_]+) phase\))?:\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex ErrorLine();
 
-    [GeneratedRegex(@"^\s*\*?\s{2,}(?<message>\S.*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*\*\s{2,}(?<message>\S.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex MessageLine();
 }

@@ -23,6 +23,14 @@ public sealed class EbuildFailureTests
     }
 
     [Fact]
+    public void Build_output_between_the_report_and_its_message_is_skipped()
+    {
+        var log = " * ERROR: app-misc/broken-1.0::gentoo failed (install phase):\nmake: *** [Makefile:42: all] Error 1\n *   emake install failed\n";
+
+        Assert.Equal(new EbuildFailure("app-misc/broken-1.0::gentoo", "install", "emake install failed"), EbuildFailure.FindLast(log));
+    }
+
+    [Fact]
     public void A_log_without_a_die_report_has_no_failure()
     {
         Assert.Null(EbuildFailure.FindLast("emerge: there are no ebuilds to satisfy \"=app-misc/nope-1\".\n"));
