@@ -2,11 +2,16 @@ using BuildSwarm.Core.Jobs;
 
 namespace BuildSwarm.Core.Contracts;
 
-/// <summary>Body of <c>POST /api/gateway/build/submit</c>.</summary>
+/// <summary>
+/// Body of <c>POST /api/gateway/build/submit</c>. <c>TreeSnapshot</c> is the Portage tree the build was planned on
+/// (the repository's <c>metadata/timestamp.chk</c> line or git commit): drones bring their own tree to it before
+/// building, or refuse.
+/// </summary>
 public sealed record SubmitBuildRequest(
     IReadOnlyList<PackageRequest>? Packages,
     string? Target = null,
-    int Priority = 0);
+    int Priority = 0,
+    string? TreeSnapshot = null);
 
 /// <summary>One package to build and the CPVs it needs published first.</summary>
 public sealed record PackageRequest(string? Cpv, IReadOnlyList<string>? Deps = null);

@@ -8,7 +8,7 @@ public sealed record OrchestratorRegistered(string OrchestratorId, int LeaseSeco
 /// <summary>Periodic report of an orchestrator's drones, so the gateway can aggregate status.</summary>
 public sealed record OrchestratorSync(IReadOnlyList<DroneView> Drones);
 
-/// <summary>A drone introduces itself to its site orchestrator.</summary>
+/// <summary>A drone introduces itself to its site orchestrator; <c>Targets</c> are the targets it can build (null: any).</summary>
 public sealed record DroneRegistration(
     string Name,
     int Cores,
@@ -16,7 +16,8 @@ public sealed record DroneRegistration(
     int Slots,
     string? ReportIp = null,
     string? NodeId = null,
-    string Version = "");
+    string Version = "",
+    IReadOnlyList<string>? Targets = null);
 
 public sealed record DroneRegistered(string DroneId, string DroneToken, string GatewayUrl, int HeartbeatSeconds);
 

@@ -2,12 +2,15 @@ using BuildSwarm.Core.Jobs;
 
 namespace BuildSwarm.Core.Contracts;
 
-/// <summary>An orchestrator asks for work for one of its drones.</summary>
-public sealed record LeaseRequest(string OrchestratorId, string DroneId, string DroneName, int Max = 1);
+/// <summary>An orchestrator asks for work for one of its drones; only jobs of <c>Targets</c> (when given) fit the drone.</summary>
+public sealed record LeaseRequest(string OrchestratorId, string DroneId, string DroneName, int Max = 1, IReadOnlyList<string>? Targets = null);
 
 public sealed record LeaseReply(IReadOnlyList<JobLease> Leases);
 
-/// <summary>One job handed to one drone until <see cref="Deadline"/>, which heartbeats extend.</summary>
+/// <summary>
+/// One job handed to one drone until <see cref="Deadline"/>, which heartbeats extend. <c>TreeSnapshot</c> is the
+/// Portage tree its build was planned on, when the submitter recorded one.
+/// </summary>
 public sealed record JobLease(
     long JobId,
     string LeaseId,
@@ -16,7 +19,8 @@ public sealed record JobLease(
     string Target,
     DateTimeOffset Deadline,
     int Attempt,
-    IReadOnlyList<string> Deps);
+    IReadOnlyList<string> Deps,
+    string? TreeSnapshot = null);
 
 public sealed record LeaseRenewal(IReadOnlyList<string> LeaseIds);
 

@@ -30,4 +30,5 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(JobFailure))]
 [JsonSerializable(typeof(UploadAccepted))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

@@ -14,6 +14,7 @@ internal static class CliApp
             RoleCommands.Orchestrator(),
             RoleCommands.Drone(),
             SubmitCommand.Create(),
+            PlanCommand.Create(),
             StatusCommand.Create(),
             SimulateCommand.Create(),
         };

@@ -20,17 +20,31 @@ internal static class SubmitCommand
         var wait = new Option<bool>("--wait") { Description = "Follow the build until it ends; exit 0 only if every job is done" };
         var target = new Option<string?>("--target") { Description = "Target to build for" };
         var priority = new Option<int>("--priority") { Description = "Higher runs first", DefaultValueFactory = _ => 0 };
-        var command = new Command("submit", "Submit a build") { cpvs, gateway, token, data, deps, wait, target, priority, json };
+        var plan = new Option<string?>("--plan") { Description = "emerge --pretend --emptytree --verbose --tree output to plan and submit (see 'plan'); '-' reads stdin" };
+        var tree = new TreeOptions();
+        var command = new Command("submit", "Submit a build") { cpvs, gateway, token, data, deps, wait, target, priority, json, plan, tree.Snapshot, tree.Repo };
         command.SetAction(async (parse, ct) =>
         {
-            var packages = await ReadPackagesAsync(parse.GetValue(cpvs) ?? [], parse.GetValue(deps), ct);
-            if (packages.Count == 0)
+            using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
+            SubmitBuildResponse response;
+            if (parse.GetValue(plan) is { } planFile)
             {
-                throw new UsageException("name at least one package (CPV) or give --deps FILE");
+                var made = await PlanCommand.MakeAsync(await PlanCommand.ReadInputAsync(planFile, ct), connection, parse.GetValue(target), ct);
+                var request = PlanCommand.ToRequest(made, parse.GetValue(target), parse.GetValue(priority), await tree.ResolveAsync(parse, readRepo: true, ct));
+                response = await PlanCommand.SubmitAsync(connection, made, request, ct);
+            }
+            else
+            {
+                var packages = await ReadPackagesAsync(parse.GetValue(cpvs) ?? [], parse.GetValue(deps), ct);
+                if (packages.Count == 0)
+                {
+                    throw new UsageException("name at least one package (CPV), or give --deps FILE or --plan FILE");
+                }
+
+                var snapshot = await tree.ResolveAsync(parse, readRepo: false, ct);
+                response = await connection.SubmitAsync(new SubmitBuildRequest(packages, parse.GetValue(target), parse.GetValue(priority), snapshot), ct);
             }
 
-            using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
-            var response = await connection.SubmitAsync(new SubmitBuildRequest(packages, parse.GetValue(target), parse.GetValue(priority)), ct);
             if (parse.GetValue(json))
             {
                 Output.Line(JsonSerializer.Serialize(response, SwarmJsonContext.Default.SubmitBuildResponse));

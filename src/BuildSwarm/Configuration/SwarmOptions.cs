@@ -74,12 +74,26 @@ public sealed class DroneOptions
     public int HeartbeatSeconds { get; set; } = 5;
 
     public BuilderOptions Builder { get; set; } = new();
+
+    /// <summary>Targets this drone builds, by name, with their Portage settings; none configured means <c>default</c>.</summary>
+    public Dictionary<string, TargetSettings> Targets { get; set; } = new(StringComparer.Ordinal);
+
+    public PortageOptions Portage { get; set; } = new();
+
+    /// <summary>Parallel jobs actually run: <see cref="Slots"/>, or one per 4 cores.</summary>
+    public int SlotCount() => Slots > 0 ? Slots : Math.Max(1, Cores / 4);
+
+    public IReadOnlyDictionary<string, TargetSettings> EffectiveTargets() =>
+        Targets.Count > 0 ? Targets : new Dictionary<string, TargetSettings>(StringComparer.Ordinal) { ["default"] = new() };
 }
 
 public sealed class BuilderOptions
 {
     /// <summary>Builder kind: <c>command</c> (any command) or, on Gentoo, <c>emerge</c>.</summary>
     public string Kind { get; set; } = "command";
+
+    /// <summary>The <c>emerge</c> executable the <c>emerge</c> builder runs.</summary>
+    public string EmergeCommand { get; set; } = "emerge";
 
     /// <summary>Shell command the <c>command</c> builder runs per job.</summary>
     public string? Command { get; set; }

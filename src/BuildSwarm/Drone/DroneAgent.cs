@@ -17,6 +17,7 @@ public sealed partial class DroneAgent(
     DroneOptions options,
     OrchestratorClient orchestrator,
     IBuilder builder,
+    PortageTree tree,
     TimeProvider time,
     ILogger<DroneAgent> logger) : BackgroundService
 {
@@ -26,7 +27,7 @@ public sealed partial class DroneAgent(
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _registering = new(1, 1);
 
-    public int Slots => options.Slots > 0 ? options.Slots : Math.Max(1, options.Cores / 4);
+    public int Slots => options.SlotCount();
 
     public override void Dispose()
     {
@@ -54,7 +55,7 @@ public sealed partial class DroneAgent(
                 }
 
                 var registration = new DroneRegistration(options.Name, options.Cores, RamMb(), Slots, options.ReportIp,
-                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current);
+                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current, [.. options.EffectiveTargets().Keys.Order(StringComparer.Ordinal)]);
                 var session = await orchestrator.RegisterAsync(registration, cancellationToken);
                 LogRegistered(options.Name, session.DroneId, options.OrchestratorUrl);
                 return;
@@ -132,6 +133,13 @@ public sealed partial class DroneAgent(
         try
         {
             await orchestrator.ProgressAsync(lease.JobId, new JobProgress(lease.LeaseId, JobState.Building), cancel.Token);
+            if (await tree.EnsureAsync(lease.TreeSnapshot, directory.LogFile, cancel.Token) is { } refusal)
+            {
+                LogBuildFailed(lease.JobId, lease.Cpv, refusal);
+                await orchestrator.FailAsync(lease.JobId, new JobFailure(lease.LeaseId, refusal, await CommandBuilder.TailAsync(directory.LogFile)), stoppingToken);
+                return;
+            }
+
             var outcome = await builder.BuildAsync(lease, directory, cancel.Token);
             if (!outcome.Success)
             {

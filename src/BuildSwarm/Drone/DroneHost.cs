@@ -18,10 +18,12 @@ public static class DroneHost
             Timeout = TimeSpan.FromMinutes(30),
         });
         builder.Services.AddSingleton<OrchestratorClient>();
+        builder.Services.AddSingleton<PortageTree>();
         builder.Services.AddSingleton<IBuilder>(sp => options.Builder.Kind switch
         {
             "command" => new CommandBuilder(options.Builder, options.Cores, sp.GetRequiredService<ILogger<CommandBuilder>>()),
-            _ => throw new InvalidOperationException($"unknown builder kind '{options.Builder.Kind}' (Drone:Builder:Kind): use 'command'"),
+            "emerge" => new EmergeBuilder(options, sp.GetRequiredService<OrchestratorClient>(), sp.GetRequiredService<ILogger<EmergeBuilder>>()),
+            _ => throw new InvalidOperationException($"unknown builder kind '{options.Builder.Kind}' (Drone:Builder:Kind): use 'command' or 'emerge'"),
         });
         builder.Services.AddHostedService<DroneAgent>();
         return builder.Build();

@@ -8,6 +8,9 @@ public static class BuildRequestValidator
 {
     public const int MaxPackages = 100_000;
 
+    /// <summary>How many targets one drone may declare.</summary>
+    public const int MaxTargets = 64;
+
     public static Dictionary<string, string[]> Validate(SubmitBuildRequest request)
     {
         var errors = new Dictionary<string, string[]>();
@@ -26,6 +29,11 @@ public static class BuildRequestValidator
         if (request.Target is { } target && !IsName(target))
         {
             errors["target"] = [$"'{target}' is not a target name (letters, digits, '.', '_', '-')"];
+        }
+
+        if (request.TreeSnapshot is { } tree && (tree.Length is 0 or > 200 || tree.Any(char.IsControl)))
+        {
+            errors["treeSnapshot"] = ["1 to 200 printable characters: the tree's metadata/timestamp.chk line or its git commit"];
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);

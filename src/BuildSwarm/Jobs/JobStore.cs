@@ -13,6 +13,9 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
 {
     private const string LeasedStates = "('leased','building','uploading')";
 
+    /// <summary>A drone only gets jobs of the targets it declared; a drone that declared none (an older drone) gets any.</summary>
+    private const string TargetFilter = "($targets IS NULL OR target IN (SELECT value FROM json_each($targets)))";
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public async Task<SubmitBuildResponse> SubmitAsync(SubmitBuildRequest request, CancellationToken cancellationToken)
@@ -23,8 +26,8 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
         var response = await db.WriteAsync(async (connection, tx) =>
         {
             var now = Now;
-            await SwarmDatabase.ExecuteAsync(connection, tx, "INSERT INTO builds (id, target, priority, created_at) VALUES ($id, $target, $priority, $now)", cancellationToken,
-                ("$id", buildId), ("$target", target), ("$priority", request.Priority), ("$now", now));
+            await SwarmDatabase.ExecuteAsync(connection, tx, "INSERT INTO builds (id, target, priority, created_at, tree_snapshot) VALUES ($id, $target, $priority, $now, $tree)", cancellationToken,
+                ("$id", buildId), ("$target", target), ("$priority", request.Priority), ("$now", now), ("$tree", request.TreeSnapshot));
 
             var ids = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var package in packages)
@@ -66,15 +69,15 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
         return response;
     }
 
-    /// <summary>Hands up to <c>Max</c> ready jobs to one drone, highest priority first.</summary>
+    /// <summary>Hands up to <c>Max</c> ready jobs to one drone, highest priority first, of the targets it can build.</summary>
     public async Task<IReadOnlyList<JobLease>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
         var leases = await db.WriteAsync(async (connection, tx) =>
         {
             var picked = new List<(long Id, string Build, string Cpv, string Target, int Attempts)>();
             await using (var select = SwarmDatabase.Command(connection, tx,
-                "SELECT id, build_id, cpv, target, attempts FROM jobs WHERE state = 'ready' ORDER BY priority DESC, id LIMIT $max",
-                ("$max", Math.Clamp(request.Max, 1, 64))))
+                $"SELECT id, build_id, cpv, target, attempts FROM jobs WHERE state = 'ready' AND {TargetFilter} ORDER BY priority DESC, id LIMIT $max",
+                ("$max", Math.Clamp(request.Max, 1, 64)), ("$targets", TargetsParameter(request.Targets))))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -95,7 +98,8 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
                 await SwarmDatabase.ExecuteAsync(connection, tx, "INSERT INTO leases (id, job_id, drone, created_at) VALUES ($lease, $id, $drone, $now)",
                     cancellationToken, ("$lease", leaseId), ("$id", job.Id), ("$drone", request.DroneName), ("$now", Now));
                 var deps = await DepCpvsAsync(connection, tx, job.Id, cancellationToken);
-                result.Add(new JobLease(job.Id, leaseId, job.Build, job.Cpv, job.Target, deadline, job.Attempts + 1, deps));
+                var tree = (string?)await SwarmDatabase.ScalarAsync(connection, tx, "SELECT tree_snapshot FROM builds WHERE id = $b", cancellationToken, ("$b", job.Build));
+                result.Add(new JobLease(job.Id, leaseId, job.Build, job.Cpv, job.Target, deadline, job.Attempts + 1, deps, tree));
             }
 
             return result;
@@ -281,6 +285,9 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
             """,
             cancellationToken, ("$id", jobId), ("$why", $"blocked by {cpv}"), ("$now", Now));
     }
+
+    private static string? TargetsParameter(IReadOnlyList<string>? targets) =>
+        targets is null ? null : System.Text.Json.JsonSerializer.Serialize(targets, SwarmJsonContext.Default.IReadOnlyListString);
 
     private static string? Truncate(string? value, int max) =>
         value is null || value.Length <= max ? value : value[^max..];

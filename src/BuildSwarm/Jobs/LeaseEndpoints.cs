@@ -57,7 +57,12 @@ public static class LeaseEndpoints
             return error;
         }
 
-        if (!await fleet.IsKnownAsync(body!.OrchestratorId, ct))
+        if (body!.Targets is { } targets && (targets.Count > BuildRequestValidator.MaxTargets || targets.Any(t => t is null || !BuildRequestValidator.IsName(t))))
+        {
+            return Problems.Invalid("targets", $"at most {BuildRequestValidator.MaxTargets} target names (letters, digits, '.', '_', '-')");
+        }
+
+        if (!await fleet.IsKnownAsync(body.OrchestratorId, ct))
         {
             return Problems.NotFound($"unknown orchestrator '{body.OrchestratorId}': register again");
         }

@@ -101,6 +101,11 @@ public static class DroneEndpoints
             return Problems.Invalid(body.Cores < 1 ? "cores" : "slots", "must be at least 1");
         }
 
+        if (body.Targets is { } targets && (targets.Count is 0 or > Jobs.BuildRequestValidator.MaxTargets || !targets.All(t => t is not null && Jobs.BuildRequestValidator.IsName(t))))
+        {
+            return Problems.Invalid("targets", $"1 to {Jobs.BuildRequestValidator.MaxTargets} target names (letters, digits, '.', '_', '-'), or leave it out to take any target");
+        }
+
         var record = drones.Register(body, http.Connection.RemoteIpAddress?.ToString());
         var o = options.Value;
         return Results.Json(new DroneRegistered(record.Id, record.Token, o.GatewayUrl, Math.Max(1, o.SyncSeconds)), SwarmJsonContext.Default.DroneRegistered);
@@ -119,7 +124,7 @@ public static class DroneEndpoints
         IReadOnlyList<JobLease> leases;
         try
         {
-            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, record.Registration.Name), wait, ct);
+            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, record.Registration.Name, Targets: record.Registration.Targets), wait, ct);
         }
         catch (HttpRequestException ex)
         {

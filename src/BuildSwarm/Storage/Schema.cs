@@ -65,4 +65,9 @@ internal static class Schema
             last_seen   INTEGER NOT NULL
         );
         """;
+
+    /// <summary>V2: the Portage tree snapshot a build was planned on (NULL: not recorded, any tree will do).</summary>
+    public const string V2 = """
+        ALTER TABLE builds ADD COLUMN tree_snapshot TEXT;
+        """;
 }

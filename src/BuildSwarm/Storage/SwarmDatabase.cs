@@ -8,7 +8,10 @@ namespace BuildSwarm.Storage;
 /// </summary>
 public sealed class SwarmDatabase : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
+
+    // Each step moves the schema from version N-1 to N; a step never changes once released.
+    private static readonly string[] Migrations = [Schema.V1, Schema.V2];
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -33,11 +36,11 @@ public sealed class SwarmDatabase : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
         var version = Convert.ToInt32(await ScalarAsync(connection, null, "PRAGMA user_version;", cancellationToken));
-        if (version < SchemaVersion)
+        for (; version < SchemaVersion; version++)
         {
             await using var transaction = connection.BeginTransaction();
-            await ExecuteAsync(connection, transaction, Schema.V1, cancellationToken);
-            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion};", cancellationToken);
+            await ExecuteAsync(connection, transaction, Migrations[version], cancellationToken);
+            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {version + 1};", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
     }

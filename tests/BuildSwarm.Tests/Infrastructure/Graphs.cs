@@ -20,6 +20,27 @@ public static class Graphs
     ]);
 
     /// <summary>
+    /// 20 packages in four layers of five; every package of a layer needs two of the layer below, so
+    /// builds overlap within a layer and wait between layers.
+    /// </summary>
+    public static SubmitBuildRequest TwentyPackages()
+    {
+        string[] categories = ["sys-libs", "dev-libs", "net-libs", "app-misc"];
+        string Cpv(int layer, int i) => $"{categories[layer]}/pkg{layer}{i}-1.{i}";
+        var packages = new List<PackageRequest>();
+        for (var layer = 0; layer < 4; layer++)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var deps = layer == 0 ? new List<string>() : [Cpv(layer - 1, i), Cpv(layer - 1, (i + 1) % 5)];
+                packages.Add(new PackageRequest(Cpv(layer, i), deps));
+            }
+        }
+
+        return new SubmitBuildRequest(packages);
+    }
+
+    /// <summary>
     /// A builder command that fails unless every dependency is already in the binhost index,
     /// then runs the demo builder: a build out of dependency order cannot succeed.
     /// </summary>

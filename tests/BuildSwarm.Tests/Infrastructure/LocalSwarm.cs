@@ -75,9 +75,10 @@ public sealed class LocalSwarm : IAsyncDisposable
         await WaitHealthyAsync(OrchestratorUrl, Orchestrator);
     }
 
-    public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null)
+    public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null,
+        Dictionary<string, string>? environment = null)
     {
-        var environment = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["BUILDSWARM_Drone__OrchestratorUrl"] = OrchestratorUrl,
             ["BUILDSWARM_Drone__JoinToken"] = ClusterToken,
@@ -90,10 +91,15 @@ public sealed class LocalSwarm : IAsyncDisposable
         };
         foreach (var (key, value) in builderEnvironment ?? [])
         {
-            environment[$"BUILDSWARM_Drone__Builder__Environment__{key}"] = value;
+            settings[$"BUILDSWARM_Drone__Builder__Environment__{key}"] = value;
         }
 
-        var drone = SwarmProcess.Start(name, ["drone"], environment);
+        foreach (var (key, value) in environment ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var drone = SwarmProcess.Start(name, ["drone"], settings);
         _drones.Add(drone);
         return drone;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Portage;
@@ -22,72 +21,31 @@ public sealed partial class CommandBuilder(BuilderOptions options, int cores, IL
         }
 
         var cpv = Cpv.Parse(job.Cpv);
-        var start = new ProcessStartInfo("/bin/sh", ["-c", options.Command])
+        var environment = new Dictionary<string, string>(options.Environment, StringComparer.Ordinal)
         {
-            WorkingDirectory = directory.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
+            ["BUILDSWARM_CPV"] = job.Cpv,
+            ["BUILDSWARM_CATEGORY"] = cpv.Category,
+            ["BUILDSWARM_PN"] = cpv.PackageName,
+            ["BUILDSWARM_PF"] = cpv.Pf,
+            ["BUILDSWARM_JOB_ID"] = job.JobId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BUILDSWARM_BUILD_ID"] = job.BuildId,
+            ["BUILDSWARM_TARGET"] = job.Target,
+            ["BUILDSWARM_DEPS"] = string.Join(' ', job.Deps),
+            ["BUILDSWARM_OUTPUT_DIR"] = directory.Output,
+            ["BUILDSWARM_JOBS"] = cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in options.Environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        start.Environment["BUILDSWARM_CPV"] = job.Cpv;
-        start.Environment["BUILDSWARM_CATEGORY"] = cpv.Category;
-        start.Environment["BUILDSWARM_PN"] = cpv.PackageName;
-        start.Environment["BUILDSWARM_PF"] = cpv.Pf;
-        start.Environment["BUILDSWARM_JOB_ID"] = job.JobId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["BUILDSWARM_BUILD_ID"] = job.BuildId;
-        start.Environment["BUILDSWARM_TARGET"] = job.Target;
-        start.Environment["BUILDSWARM_DEPS"] = string.Join(' ', job.Deps);
-        start.Environment["BUILDSWARM_OUTPUT_DIR"] = directory.Output;
-        start.Environment["BUILDSWARM_JOBS"] = cores.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         LogStarting(job.JobId, job.Cpv);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the builder command");
-        process.StandardInput.Close();
-        await using var log = new StreamWriter(directory.LogFile, append: false) { AutoFlush = true };
-        var gate = new SemaphoreSlim(1, 1);
-        async Task PumpAsync(StreamReader reader)
+        var exit = await BuildProcess.RunAsync("/bin/sh", ["-c", options.Command], environment, directory.Root, directory.LogFile,
+            TimeSpan.FromMinutes(options.TimeoutMinutes), cancellationToken);
+        if (exit is null)
         {
-            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
-            {
-                await gate.WaitAsync(CancellationToken.None);
-                try
-                {
-                    await log.WriteLineAsync(line);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }
-        }
-
-        var pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(options.TimeoutMinutes));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            await pumps;
-            gate.Dispose();
-            cancellationToken.ThrowIfCancellationRequested();
             return new BuildOutcome(false, null, $"build timed out after {options.TimeoutMinutes} minutes", await TailAsync(directory.LogFile));
         }
 
-        await pumps;
-        gate.Dispose();
-        if (process.ExitCode != 0)
+        if (exit != 0)
         {
-            return new BuildOutcome(false, null, $"builder exited with code {process.ExitCode}", await TailAsync(directory.LogFile));
+            return new BuildOutcome(false, null, $"builder exited with code {exit}", await TailAsync(directory.LogFile));
         }
 
         var produced = Directory.EnumerateFiles(directory.Output)
