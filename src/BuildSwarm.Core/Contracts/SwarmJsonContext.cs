@@ -30,4 +30,8 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(JobFailure))]
 [JsonSerializable(typeof(UploadAccepted))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(SwarmEvent))]
+[JsonSerializable(typeof(IReadOnlyList<SwarmEvent>))]
+[JsonSerializable(typeof(MonitorView))]
+[JsonSerializable(typeof(EnergyView))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

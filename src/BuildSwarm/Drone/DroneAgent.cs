@@ -18,7 +18,9 @@ public sealed partial class DroneAgent(
     OrchestratorClient orchestrator,
     IBuilder builder,
     TimeProvider time,
-    ILogger<DroneAgent> logger) : BackgroundService
+    ILogger<DroneAgent> logger,
+    LogShipper logs,
+    PowerMeter power) : BackgroundService
 {
     private const int WorkWaitSeconds = 20;
     private static readonly TimeSpan UploadGiveUp = TimeSpan.FromMinutes(10);
@@ -80,7 +82,9 @@ public sealed partial class DroneAgent(
             try
             {
                 await EnsureRegisteredAsync(stoppingToken);
-                var reply = await orchestrator.HeartbeatAsync(new DroneHeartbeat(_running.Keys.ToList(), LoadAverage()), stoppingToken);
+                var load = LoadAverage();
+                var (watts, source) = power.Read(load);
+                var reply = await orchestrator.HeartbeatAsync(new DroneHeartbeat(_running.Keys.ToList(), load, watts, source), stoppingToken);
                 foreach (var revoked in reply.Revoked)
                 {
                     if (_running.TryGetValue(revoked, out var cancel))
@@ -132,7 +136,12 @@ public sealed partial class DroneAgent(
         try
         {
             await orchestrator.ProgressAsync(lease.JobId, new JobProgress(lease.LeaseId, JobState.Building), cancel.Token);
-            var outcome = await builder.BuildAsync(lease, directory, cancel.Token);
+            BuildOutcome outcome;
+            await using (logs.Start(lease, directory.LogFile))
+            {
+                outcome = await builder.BuildAsync(lease, directory, cancel.Token);
+            }
+
             if (!outcome.Success)
             {
                 LogBuildFailed(lease.JobId, lease.Cpv, outcome.Error ?? "unknown");

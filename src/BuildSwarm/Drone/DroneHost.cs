@@ -37,6 +37,8 @@ public static class DroneHost
             "command" => new CommandBuilder(options.Builder, options.Cores, sp.GetRequiredService<ILogger<CommandBuilder>>()),
             _ => throw new InvalidOperationException($"unknown builder kind '{options.Builder.Kind}' (Drone:Builder:Kind): use 'command'"),
         });
+        builder.Services.AddSingleton<LogShipper>();
+        builder.Services.AddSingleton(sp => new PowerMeter(options.Power, options.Cores, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<DroneAgent>();
         return builder.Build();
     }

@@ -30,6 +30,8 @@ public static class RoleHost
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
+        // One registry per role instance, so several roles in one process (tests) keep their metrics apart.
+        builder.Services.AddSingleton(Metrics.NewCustomRegistry());
         return builder;
     }
 
@@ -40,9 +42,15 @@ public static class RoleHost
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
-        app.UseHttpMetrics();
+        var registry = app.Services.GetRequiredService<CollectorRegistry>();
+        app.UseHttpMetrics(o =>
+        {
+            o.InProgress.Registry = registry;
+            o.RequestCount.Registry = registry;
+            o.RequestDuration.Registry = registry;
+        });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapMetrics("/metrics");
+        app.MapMetrics("/metrics", registry);
         return app;
     }
 }

@@ -65,4 +65,20 @@ internal static class Schema
             last_seen   INTEGER NOT NULL
         );
         """;
+
+    /// <summary>Monitoring: the bounded event history (SSE resume) and persisted energy totals.</summary>
+    public const string V2Monitoring = """
+        CREATE TABLE events (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            at          INTEGER NOT NULL,
+            type        TEXT NOT NULL,
+            body        TEXT NOT NULL
+        );
+        CREATE TABLE energy_totals (
+            kind        TEXT NOT NULL,
+            key         TEXT NOT NULL,
+            joules      REAL NOT NULL,
+            PRIMARY KEY (kind, key)
+        );
+        """;
 }

@@ -8,7 +8,7 @@ namespace BuildSwarm.Storage;
 /// </summary>
 public sealed class SwarmDatabase : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -33,13 +33,27 @@ public sealed class SwarmDatabase : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
         var version = Convert.ToInt32(await ScalarAsync(connection, null, "PRAGMA user_version;", cancellationToken));
-        if (version < SchemaVersion)
+        if (version < 1)
         {
-            await using var transaction = connection.BeginTransaction();
-            await ExecuteAsync(connection, transaction, Schema.V1, cancellationToken);
-            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion};", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await MigrateAsync(connection, 1, Schema.V1, cancellationToken);
         }
+
+        if (version < 2)
+        {
+            await MigrateToV2MonitoringAsync(connection, cancellationToken);
+        }
+    }
+
+    /// <summary>V2: the event history and the energy totals of the monitor.</summary>
+    private static Task MigrateToV2MonitoringAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, 2, Schema.V2Monitoring, cancellationToken);
+
+    private static async Task MigrateAsync(SqliteConnection connection, int toVersion, string sql, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction();
+        await ExecuteAsync(connection, transaction, sql, cancellationToken);
+        await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {toVersion};", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
