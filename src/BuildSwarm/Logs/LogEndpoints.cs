@@ -75,7 +75,7 @@ public static class LogEndpoints
             : Problems.Conflict($"the gateway has {result.NextOffset} bytes of this attempt's log; send from offset {result.NextOffset}");
     }
 
-    private static async Task<IResult> ReadAsync(long id, HttpContext http, LogStore logs, SwarmDatabase db, TimeProvider time,
+    private static async Task<IResult> ReadAsync(long id, HttpContext http, LogStore logs, EventLog events, SwarmDatabase db, TimeProvider time,
         IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         var query = http.Request.Query;
@@ -99,7 +99,7 @@ public static class LogEndpoints
                 offset = resume;
             }
 
-            await FollowAsync(id, offset, http, logs, db, time, options.Value.Events.HeartbeatSeconds, lifetime.ApplicationStopping);
+            await FollowAsync(id, offset, http, logs, events, db, time, options.Value.Events.HeartbeatSeconds, lifetime.ApplicationStopping);
             return Results.Empty;
         }
 
@@ -107,7 +107,7 @@ public static class LogEndpoints
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
-            var next = logs.Signal(id).Next;
+            var next = Task.WhenAny(logs.Signal(id).Next, events.Next); // new bytes, or the job may have ended
             var (bytes, length) = await logs.ReadAsync(id, offset, MaxChunk, ct);
             job = await JobLogInfo.GetAsync(db, id, ct) ?? job;
             if (length == 0 && offset == 0 && job.LogTail is { } tail && job.State.IsFinal())
@@ -128,7 +128,7 @@ public static class LogEndpoints
         }
     }
 
-    private static async Task FollowAsync(long id, long offset, HttpContext http, LogStore logs, SwarmDatabase db, TimeProvider time, double heartbeatSeconds, CancellationToken stopping)
+    private static async Task FollowAsync(long id, long offset, HttpContext http, LogStore logs, EventLog events, SwarmDatabase db, TimeProvider time, double heartbeatSeconds, CancellationToken stopping)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         var ct = stop.Token;
@@ -143,7 +143,7 @@ public static class LogEndpoints
             await response.WriteAsync("retry: 2000\n\n", ct);
             while (!ct.IsCancellationRequested)
             {
-                var next = logs.Signal(id).Next;
+                var next = Task.WhenAny(logs.Signal(id).Next, events.Next);
                 var state = (await JobLogInfo.GetAsync(db, id, ct))?.State ?? JobState.Broken;
                 var (bytes, _) = await logs.ReadAsync(id, offset, 64 * 1024, ct);
                 if (bytes.Length > 0)
