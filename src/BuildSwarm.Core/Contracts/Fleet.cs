@@ -21,7 +21,8 @@ public sealed record DroneRegistration(
 
 public sealed record DroneRegistered(string DroneId, string DroneToken, string GatewayUrl, int HeartbeatSeconds);
 
-public sealed record DroneHeartbeat(IReadOnlyList<string> LeaseIds, double Load1 = 0);
+/// <summary><c>Watts</c> and <c>PowerSource</c> ("rapl" or "estimate") are absent when the drone cannot tell.</summary>
+public sealed record DroneHeartbeat(IReadOnlyList<string> LeaseIds, double Load1 = 0, double? Watts = null, string? PowerSource = null);
 
 /// <summary>Leases the drone holds that are no longer valid: it should stop working on them.</summary>
 public sealed record DroneHeartbeatReply(IReadOnlyList<string> Revoked);
@@ -36,7 +37,9 @@ public sealed record DroneView(
     string State,
     string? Address,
     IReadOnlyList<string> Jobs,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen,
+    double? Watts = null,
+    string? PowerSource = null);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 

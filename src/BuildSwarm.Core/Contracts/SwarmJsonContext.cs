@@ -31,4 +31,8 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(UploadAccepted))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(SwarmEvent))]
+[JsonSerializable(typeof(IReadOnlyList<SwarmEvent>))]
+[JsonSerializable(typeof(MonitorView))]
+[JsonSerializable(typeof(EnergyView))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Events;
 using BuildSwarm.Jobs;
 using BuildSwarm.Storage;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ public sealed partial class BinhostPublisher(
     BinhostIndex index,
     TimeProvider time,
     IOptions<GatewayOptions> options,
-    ILogger<BinhostPublisher> logger)
+    ILogger<BinhostPublisher> logger,
+    IEventSink events)
 {
     public async Task<UploadResult> PublishAsync(UploadClaim claim, string leaseId, Stream body, string expectedSha256, long? contentLength, CancellationToken cancellationToken)
     {
@@ -65,6 +67,9 @@ public sealed partial class BinhostPublisher(
             await index.RewriteAsync(claim.Target, cancellationToken);
             jobs.NotifyReady();
             LogPublished(published.Cpv, published.BuildId, published.Size);
+            await events.PublishAsync(
+                SwarmEvents.Draft("job.done", jobId: claim.JobId, cpv: claim.Cpv, state: "done"),
+                SwarmEvents.Draft("package.published", jobId: claim.JobId, cpv: claim.Cpv, detail: $"{published.Path} ({published.Size} bytes)"));
             return new UploadResult(UploadOutcome.Published, published.Path, published);
         }
         finally

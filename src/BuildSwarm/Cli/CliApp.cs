@@ -17,6 +17,7 @@ internal static class CliApp
             PlanCommand.Create(),
             StatusCommand.Create(),
             SimulateCommand.Create(),
+            LogsCommand.Create(),
         };
 
         var parse = root.Parse(args);

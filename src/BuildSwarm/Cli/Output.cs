@@ -5,5 +5,12 @@ internal static class Output
 {
     public static void Line(string text) => Console.Out.WriteLine(text);
 
+    /// <summary>Text as it is, without adding a line end (streamed logs).</summary>
+    public static void Text(string text)
+    {
+        Console.Out.Write(text);
+        Console.Out.Flush();
+    }
+
     public static void Error(string text) => Console.Error.WriteLine($"build-swarm: {text}");
 }

@@ -14,10 +14,22 @@ internal static class StatusCommand
         var token = CommonOptions.Token();
         var data = CommonOptions.Data();
         var json = CommonOptions.Json();
-        var command = new Command("status", "Show the swarm: drones, cores online, jobs by state") { gateway, token, data, json };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Keep a live view on screen, updated from the gateway's event stream" };
+        var command = new Command("status", "Show the swarm: drones, cores online, jobs by state") { gateway, token, data, json, watch };
         command.SetAction(async (parse, ct) =>
         {
             using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
+            if (parse.GetValue(watch))
+            {
+                if (parse.GetValue(json))
+                {
+                    throw new UsageException("--watch and --json do not go together: use 'status --json' in scripts");
+                }
+
+                await StatusWatch.RunAsync(connection, ct);
+                return 0;
+            }
+
             SwarmStatus status;
             try
             {

@@ -23,6 +23,12 @@ public sealed class GatewayOptions
     public long MaxUploadBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
     public string DefaultTarget { get; set; } = "default";
+
+    public EventOptions Events { get; set; } = new();
+
+    public LogOptions Logs { get; set; } = new();
+
+    public EnergyOptions Energy { get; set; } = new();
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>
@@ -85,6 +91,10 @@ public sealed class DroneOptions
 
     public IReadOnlyDictionary<string, TargetSettings> EffectiveTargets() =>
         Targets.Count > 0 ? Targets : new Dictionary<string, TargetSettings>(StringComparer.Ordinal) { ["default"] = new() };
+    public PowerOptions Power { get; set; } = new();
+
+    /// <summary>How often the drone ships the growing log of a running job to the gateway.</summary>
+    public double LogShipSeconds { get; set; } = 1;
 }
 
 public sealed class BuilderOptions

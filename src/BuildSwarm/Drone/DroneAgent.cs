@@ -19,7 +19,9 @@ public sealed partial class DroneAgent(
     IBuilder builder,
     PortageTree tree,
     TimeProvider time,
-    ILogger<DroneAgent> logger) : BackgroundService
+    ILogger<DroneAgent> logger,
+    LogShipper logs,
+    PowerMeter power) : BackgroundService
 {
     private const int WorkWaitSeconds = 20;
     private static readonly TimeSpan UploadGiveUp = TimeSpan.FromMinutes(10);
@@ -81,7 +83,9 @@ public sealed partial class DroneAgent(
             try
             {
                 await EnsureRegisteredAsync(stoppingToken);
-                var reply = await orchestrator.HeartbeatAsync(new DroneHeartbeat(_running.Keys.ToList(), LoadAverage()), stoppingToken);
+                var load = LoadAverage();
+                var (watts, source) = power.Read(load);
+                var reply = await orchestrator.HeartbeatAsync(new DroneHeartbeat(_running.Keys.ToList(), load, watts, source), stoppingToken);
                 foreach (var revoked in reply.Revoked)
                 {
                     if (_running.TryGetValue(revoked, out var cancel))
@@ -140,7 +144,12 @@ public sealed partial class DroneAgent(
                 return;
             }
 
-            var outcome = await builder.BuildAsync(lease, directory, cancel.Token);
+            BuildOutcome outcome;
+            await using (logs.Start(lease, directory.LogFile))
+            {
+                outcome = await builder.BuildAsync(lease, directory, cancel.Token);
+            }
+
             if (!outcome.Success)
             {
                 LogBuildFailed(lease.JobId, lease.Cpv, outcome.Error ?? "unknown");

@@ -25,6 +25,8 @@ public static class DroneHost
             "emerge" => new EmergeBuilder(options, sp.GetRequiredService<OrchestratorClient>(), sp.GetRequiredService<ILogger<EmergeBuilder>>()),
             _ => throw new InvalidOperationException($"unknown builder kind '{options.Builder.Kind}' (Drone:Builder:Kind): use 'command' or 'emerge'"),
         });
+        builder.Services.AddSingleton<LogShipper>();
+        builder.Services.AddSingleton(sp => new PowerMeter(options.Power, options.Cores, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<DroneAgent>();
         return builder.Build();
     }

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Events;
 using BuildSwarm.Storage;
 
 namespace BuildSwarm.Fleet;
 
 /// <summary>The gateway's picture of its orchestrators and, through their syncs, of every drone.</summary>
-public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time)
+public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, FleetMonitor? monitor = null)
 {
     private static readonly TimeSpan OrchestratorTimeout = TimeSpan.FromSeconds(30);
 
@@ -24,6 +25,11 @@ public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time)
                 """,
                 cancellationToken, ("$id", id), ("$name", registration.Name), ("$site", registration.Site), ("$url", registration.Url),
                 ("$role", registration.Role), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+        if (monitor is not null)
+        {
+            await monitor.RegisteredAsync(id, registration);
+        }
+
         return id;
     }
 
@@ -38,7 +44,13 @@ public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time)
             return false;
         }
 
+        var before = _drones.GetValueOrDefault(orchestratorId);
         _drones[orchestratorId] = sync.Drones;
+        if (monitor is not null)
+        {
+            await monitor.SyncedAsync(before, sync.Drones, cancellationToken);
+        }
+
         return true;
     }
 

@@ -4,6 +4,7 @@ using BuildSwarm.Dashboard;
 using BuildSwarm.Fleet;
 using BuildSwarm.Hosting;
 using BuildSwarm.Jobs;
+using BuildSwarm.Monitoring;
 using BuildSwarm.Storage;
 using Microsoft.Extensions.Options;
 
@@ -26,18 +27,21 @@ public static class GatewayServer
         builder.Services.AddJobs();
         builder.Services.AddFleetRegistry();
         builder.Services.AddBinhost(options.DataDir);
+        builder.Services.AddMonitoring();
 
         var app = builder.Build();
         // Rewriting the index on start heals a crash between a publish's commit and its index rewrite,
         // and gives clients of a new binhost an empty, valid index instead of a 404.
         await app.Services.GetRequiredService<BinhostIndex>().RewriteAllAsync(options.DefaultTarget, cancellationToken);
         app.UseRoleDefaults();
+        await app.UseMonitoringAsync(cancellationToken);
         app.MapBuilds();
         app.MapStatus();
         app.MapLeases();
         app.MapOrchestratorRegistry();
         app.MapBinhost();
         app.MapDashboard();
+        app.MapMonitoring();
         return app;
     }
 

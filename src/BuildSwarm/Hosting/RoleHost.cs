@@ -13,6 +13,8 @@ public static class RoleHost
         builder.Logging.UseRoleLogging(logs);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
+        // One registry per role instance, so several roles in one process (tests) keep their metrics apart.
+        builder.Services.AddSingleton(Metrics.NewCustomRegistry());
         return builder;
     }
 
@@ -48,9 +50,15 @@ public static class RoleHost
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
-        app.UseHttpMetrics();
+        var registry = app.Services.GetRequiredService<CollectorRegistry>();
+        app.UseHttpMetrics(o =>
+        {
+            o.InProgress.Registry = registry;
+            o.RequestCount.Registry = registry;
+            o.RequestDuration.Registry = registry;
+        });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapMetrics("/metrics");
+        app.MapMetrics("/metrics", registry);
         return app;
     }
 }

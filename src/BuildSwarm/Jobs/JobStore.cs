@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Jobs;
+using BuildSwarm.Events;
 using BuildSwarm.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace BuildSwarm.Jobs;
 
 /// <summary>Builds, jobs and leases: every state change of a job goes through here.</summary>
-public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimeProvider time, IOptions<GatewayOptions> options, ILogger<JobStore> logger)
+public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimeProvider time, IOptions<GatewayOptions> options, ILogger<JobStore> logger, IEventSink events)
 {
     private const string LeasedStates = "('leased','building','uploading')";
 
@@ -66,23 +67,26 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
 
         LogSubmitted(buildId, response.Jobs, response.Ready);
         signal.Pulse();
+        await events.PublishAsync(SwarmEvents.Draft("build.submitted", buildId, detail: $"{response.Jobs} jobs, {response.Ready} ready"));
         return response;
     }
 
     /// <summary>Hands up to <c>Max</c> ready jobs to one drone, highest priority first, of the targets it can build.</summary>
     public async Task<IReadOnlyList<JobLease>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
+        var waited = new Dictionary<long, double>();
         var leases = await db.WriteAsync(async (connection, tx) =>
         {
             var picked = new List<(long Id, string Build, string Cpv, string Target, int Attempts)>();
             await using (var select = SwarmDatabase.Command(connection, tx,
-                $"SELECT id, build_id, cpv, target, attempts FROM jobs WHERE state = 'ready' AND {TargetFilter} ORDER BY priority DESC, id LIMIT $max",
+                $"SELECT id, build_id, cpv, target, attempts, updated_at FROM jobs WHERE state = 'ready' AND {TargetFilter} ORDER BY priority DESC, id LIMIT $max",
                 ("$max", Math.Clamp(request.Max, 1, 64)), ("$targets", TargetsParameter(request.Targets))))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+                    waited[reader.GetInt64(0)] = Math.Max(0, (Now - reader.GetInt64(5)) / 1000.0);
                 }
             }
 
@@ -110,6 +114,8 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
             LogLeased(lease.JobId, lease.Cpv, request.DroneName);
         }
 
+        await events.PublishAsync([.. leases.Select(l => SwarmEvents.Draft("job.leased", l.BuildId, l.JobId, l.Cpv, request.DroneName, "leased",
+            seconds: waited.GetValueOrDefault(l.JobId)))]);
         return leases;
     }
 
@@ -136,8 +142,9 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
     }
 
     /// <summary>Records that the drone holding <paramref name="leaseId"/> moved the job on; false when the lease is stale.</summary>
-    public Task<bool> ProgressAsync(long jobId, string leaseId, JobState state, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (connection, tx) =>
+    public async Task<bool> ProgressAsync(long jobId, string leaseId, JobState state, CancellationToken cancellationToken)
+    {
+        var moved = await db.WriteAsync(async (connection, tx) =>
         {
             if (state is not (JobState.Building or JobState.Uploading))
             {
@@ -149,10 +156,18 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
                 cancellationToken, ("$state", state.ToWire()), ("$now", Now), ("$id", jobId), ("$lease", leaseId));
             return changed == 1;
         }, cancellationToken);
+        if (moved)
+        {
+            await events.PublishAsync(SwarmEvents.Draft("job.progress", jobId: jobId, state: state.ToWire()));
+        }
+
+        return moved;
+    }
 
     /// <summary>A drone reports that the build failed: retry elsewhere, or give up after the attempt limit.</summary>
     public async Task<JobState?> FailAsync(long jobId, JobFailure failure, CancellationToken cancellationToken)
     {
+        (string Build, string Cpv, string? Drone) job = default;
         var result = await db.WriteAsync<JobState?>(async (connection, tx) =>
         {
             var attempts = await SwarmDatabase.ScalarAsync(connection, tx,
@@ -162,6 +177,8 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
             {
                 return null; // stale: the lease expired and the job went elsewhere
             }
+
+            job = await DescribeAsync(connection, tx, jobId, cancellationToken);
 
             var count = Convert.ToInt32(attempts) + 1;
             var next = count >= options.Value.MaxAttempts ? JobState.Failed : JobState.Ready;
@@ -181,6 +198,7 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
         {
             LogFailed(jobId, state.ToWire(), failure.Error);
             signal.Pulse();
+            await events.PublishAsync(SwarmEvents.Draft("job.failed", job.Build, jobId, job.Cpv, job.Drone, state.ToWire(), Truncate(failure.Error, 500)));
         }
 
         return result;
@@ -189,14 +207,30 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
     /// <summary>Returns jobs whose lease ran out to the ready queue. Not a failure: the drone may just be gone.</summary>
     public async Task<int> ExpireLeasesAsync(CancellationToken cancellationToken)
     {
+        var gone = new List<SwarmEvent>();
         var expired = await db.WriteAsync(async (connection, tx) =>
-            await SwarmDatabase.ExecuteAsync(connection, tx,
+        {
+            var now = Now;
+            await using (var select = SwarmDatabase.Command(connection, tx,
+                $"SELECT id, build_id, cpv, lease_drone FROM jobs WHERE state IN {LeasedStates} AND lease_deadline < $now", ("$now", now)))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    gone.Add(SwarmEvents.Draft("job.expired", reader.GetString(1), reader.GetInt64(0), reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3), "ready"));
+                }
+            }
+
+            return await SwarmDatabase.ExecuteAsync(connection, tx,
                 $"UPDATE jobs SET state = 'ready', lease_id = NULL, lease_deadline = NULL, lease_drone = NULL, updated_at = $now WHERE state IN {LeasedStates} AND lease_deadline < $now",
-                cancellationToken, ("$now", Now)), cancellationToken);
+                cancellationToken, ("$now", now));
+        }, cancellationToken);
         if (expired > 0)
         {
             LogExpired(expired);
             signal.Pulse();
+            await events.PublishAsync([.. gone]);
         }
 
         return expired;
@@ -266,6 +300,14 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
         }
 
         return deps;
+    }
+
+    private static async Task<(string Build, string Cpv, string? Drone)> DescribeAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
+    {
+        await using var command = SwarmDatabase.Command(connection, tx, "SELECT build_id, cpv, lease_drone FROM jobs WHERE id = $id", ("$id", jobId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
     }
 
     private async Task SetStateAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, JobState state, CancellationToken cancellationToken) =>

@@ -40,6 +40,7 @@ public static class DroneEndpoints
 
             var record = Current(http);
             drones.Touch(record, body!.LeaseIds, body.Load1);
+            (record.Watts, record.PowerSource) = (body.Watts, body.PowerSource);
             return Results.Json(new DroneHeartbeatReply(drones.RevokedAmong(body.LeaseIds)), SwarmJsonContext.Default.DroneHeartbeatReply);
         });
 

@@ -107,7 +107,7 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
 
             var state = !IsOnline(d) ? "offline" : jobs.Count > 0 ? "building" : "online";
             return new DroneView(d.Id, d.Registration.Name, site, d.Registration.Cores, d.Registration.RamMb, d.Registration.Slots, state,
-                d.Registration.ReportIp ?? d.ObservedAddress, jobs, d.LastSeen);
+                d.Registration.ReportIp ?? d.ObservedAddress, jobs, d.LastSeen, IsOnline(d) ? d.Watts : null, d.PowerSource);
         }).OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
     }
 }
@@ -125,6 +125,11 @@ public sealed class DroneRecord(string id, string token, DroneRegistration regis
     public DateTimeOffset LastSeen { get; set; } = lastSeen;
 
     public double Load { get; set; }
+
+    /// <summary>Power from the last heartbeat, and whether it was measured ("rapl") or estimated.</summary>
+    public double? Watts { get; set; }
+
+    public string? PowerSource { get; set; }
 
     /// <summary>Leases by id; lock the dictionary to use it.</summary>
     public Dictionary<string, HeldLease> Leases { get; } = new(StringComparer.Ordinal);

@@ -20,6 +20,7 @@ public static class OrchestratorServer
 
         var app = builder.Build();
         app.UseRoleDefaults();
+        Monitoring.SiteMetrics.Register(app.Services.GetRequiredService<Prometheus.CollectorRegistry>(), app.Services.GetRequiredService<DroneRegistry>());
         app.MapDrones();
         app.MapGet("/api/orchestrator/status", (DroneRegistry drones) =>
             Results.Json(new Core.Contracts.OrchestratorSync(drones.Views()), Core.Contracts.SwarmJsonContext.Default.OrchestratorSync));

@@ -70,4 +70,20 @@ internal static class Schema
     public const string V2 = """
         ALTER TABLE builds ADD COLUMN tree_snapshot TEXT;
         """;
+
+    /// <summary>V3, monitoring: the bounded event history (SSE resume) and persisted energy totals.</summary>
+    public const string V3 = """
+        CREATE TABLE events (
+            seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+            at          INTEGER NOT NULL,
+            type        TEXT NOT NULL,
+            body        TEXT NOT NULL
+        );
+        CREATE TABLE energy_totals (
+            kind        TEXT NOT NULL,
+            key         TEXT NOT NULL,
+            joules      REAL NOT NULL,
+            PRIMARY KEY (kind, key)
+        );
+        """;
 }

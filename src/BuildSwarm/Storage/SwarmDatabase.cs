@@ -8,10 +8,10 @@ namespace BuildSwarm.Storage;
 /// </summary>
 public sealed class SwarmDatabase : IDisposable
 {
-    private const int SchemaVersion = 2;
-
     // Each step moves the schema from version N-1 to N; a step never changes once released.
-    private static readonly string[] Migrations = [Schema.V1, Schema.V2];
+    private static readonly string[] Migrations = [Schema.V1, Schema.V2, Schema.V3];
+
+    public static int SchemaVersion => Migrations.Length;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);

@@ -28,6 +28,6 @@ public sealed class SchemaMigrationTests
             (string?)await SwarmDatabase.ScalarAsync(connection, null, "SELECT id FROM builds", CancellationToken.None),
             await SwarmDatabase.ScalarAsync(connection, null, "SELECT tree_snapshot FROM builds", CancellationToken.None)), CancellationToken.None);
         SqliteConnection.ClearAllPools();
-        Assert.Equal((2, "b1", null), (version, build, snapshot));
+        Assert.Equal((SwarmDatabase.SchemaVersion, "b1", (string?)null), (version, build, snapshot));
     }
 }
