@@ -1,3 +1,5 @@
+using BuildSwarm.Core.Scheduling;
+
 namespace BuildSwarm.Core.Contracts;
 
 /// <summary>An orchestrator introduces itself to the gateway.</summary>
@@ -16,7 +18,8 @@ public sealed record DroneRegistration(
     int Slots,
     string? ReportIp = null,
     string? NodeId = null,
-    string Version = "");
+    string Version = "",
+    DroneRole Role = DroneRole.Normal);
 
 public sealed record DroneRegistered(string DroneId, string DroneToken, string GatewayUrl, int HeartbeatSeconds);
 
@@ -35,7 +38,9 @@ public sealed record DroneView(
     string State,
     string? Address,
     IReadOnlyList<string> Jobs,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen,
+    DroneRole Role = DroneRole.Normal,
+    DateTimeOffset? GroundedUntil = null);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 

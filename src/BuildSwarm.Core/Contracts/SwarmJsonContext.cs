@@ -30,4 +30,6 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(JobFailure))]
 [JsonSerializable(typeof(UploadAccepted))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(DroneDrainReply))]
+[JsonSerializable(typeof(IReadOnlyList<DroneView>))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

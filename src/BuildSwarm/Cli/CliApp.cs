@@ -16,6 +16,7 @@ internal static class CliApp
             SubmitCommand.Create(),
             StatusCommand.Create(),
             SimulateCommand.Create(),
+            DronesCommand.Create(),
         };
 
         var parse = root.Parse(args);

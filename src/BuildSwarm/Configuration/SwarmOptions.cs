@@ -1,3 +1,5 @@
+using BuildSwarm.Core.Scheduling;
+
 namespace BuildSwarm.Configuration;
 
 /// <summary>Settings of the gateway role (config section <c>Gateway</c>).</summary>
@@ -18,11 +20,17 @@ public sealed class GatewayOptions
 
     public int LeaseSeconds { get; set; } = 60;
 
-    public int MaxAttempts { get; set; } = 3;
+    /// <summary>
+    /// Failures on normal drones, repeats included, after which a job is stuck even if it failed on fewer
+    /// than <see cref="SchedulingOptions.MaxDistinctDrones"/> distinct drones (a small fleet would otherwise retry forever).
+    /// </summary>
+    public int MaxAttempts { get; set; } = 5;
 
     public long MaxUploadBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
     public string DefaultTarget { get; set; } = "default";
+
+    public SchedulingOptions Scheduling { get; set; } = new();
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>
@@ -66,8 +74,11 @@ public sealed class DroneOptions
 
     public int Cores { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Parallel jobs; 0 means one job per 4 cores, at least one.</summary>
+    /// <summary>Parallel jobs; 0 means from cores and RAM (<c>DroneSlots.Compute</c>). A sweeper always has one.</summary>
     public int Slots { get; set; }
+
+    /// <summary><c>normal</c>, or <c>sweeper</c>: takes only stuck jobs, one at a time, serial and in a clean environment.</summary>
+    public DroneRole Role { get; set; } = DroneRole.Normal;
 
     public string WorkDir { get; set; } = "swarm-data/drone";
 
@@ -88,4 +99,7 @@ public sealed class BuilderOptions
     public Dictionary<string, string> Environment { get; set; } = [];
 
     public int TimeoutMinutes { get; set; } = 240;
+
+    /// <summary>Start the builder with only PATH, HOME, LANG and <see cref="Environment"/> (set for sweepers).</summary>
+    public bool CleanEnvironment { get; set; }
 }

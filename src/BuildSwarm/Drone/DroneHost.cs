@@ -34,7 +34,7 @@ public static class DroneHost
         builder.Services.AddSingleton<OrchestratorClient>();
         builder.Services.AddSingleton<IBuilder>(sp => options.Builder.Kind switch
         {
-            "command" => new CommandBuilder(options.Builder, options.Cores, sp.GetRequiredService<ILogger<CommandBuilder>>()),
+            "command" => new CommandBuilder(SweeperMode.Builder(options), SweeperMode.Jobs(options), sp.GetRequiredService<ILogger<CommandBuilder>>()),
             _ => throw new InvalidOperationException($"unknown builder kind '{options.Builder.Kind}' (Drone:Builder:Kind): use 'command'"),
         });
         builder.Services.AddHostedService<DroneAgent>();

@@ -8,8 +8,6 @@ namespace BuildSwarm.Storage;
 /// </summary>
 public sealed class SwarmDatabase : IDisposable
 {
-    private const int SchemaVersion = 1;
-
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -33,13 +31,28 @@ public sealed class SwarmDatabase : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
         var version = Convert.ToInt32(await ScalarAsync(connection, null, "PRAGMA user_version;", cancellationToken));
-        if (version < SchemaVersion)
+        if (version < 1)
         {
-            await using var transaction = connection.BeginTransaction();
-            await ExecuteAsync(connection, transaction, Schema.V1, cancellationToken);
-            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion};", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await MigrateAsync(connection, Schema.V1, 1, cancellationToken);
         }
+
+        if (version < 2)
+        {
+            await MigrateToV2Async(connection, cancellationToken);
+        }
+    }
+
+    /// <summary>V2: scheduling state (lease holders, failures, drains, groundings, estimates).</summary>
+    private static Task MigrateToV2Async(SqliteConnection connection, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, Schema.V2, 2, cancellationToken);
+
+    /// <summary>One step, in one transaction with its version bump: a crash leaves the old version whole.</summary>
+    private static async Task MigrateAsync(SqliteConnection connection, string sql, int toVersion, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction();
+        await ExecuteAsync(connection, transaction, sql, cancellationToken);
+        await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {toVersion};", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

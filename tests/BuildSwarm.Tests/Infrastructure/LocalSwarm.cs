@@ -75,7 +75,7 @@ public sealed class LocalSwarm : IAsyncDisposable
         await WaitHealthyAsync(OrchestratorUrl, Orchestrator);
     }
 
-    public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null)
+    public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null, string role = "normal")
     {
         var environment = new Dictionary<string, string>
         {
@@ -87,6 +87,7 @@ public sealed class LocalSwarm : IAsyncDisposable
             ["BUILDSWARM_Drone__Cores"] = "4",
             ["BUILDSWARM_Drone__HeartbeatSeconds"] = "1",
             ["BUILDSWARM_Drone__Builder__Command"] = builderCommand,
+            ["BUILDSWARM_Drone__Role"] = role,
         };
         foreach (var (key, value) in builderEnvironment ?? [])
         {

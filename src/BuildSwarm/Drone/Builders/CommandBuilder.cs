@@ -29,6 +29,16 @@ public sealed partial class CommandBuilder(BuilderOptions options, int cores, IL
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        if (options.CleanEnvironment)
+        {
+            // Nothing of the drone's own environment leaks into the build.
+            var path = start.Environment.TryGetValue("PATH", out var p) ? p : "/usr/local/bin:/usr/bin:/bin";
+            start.Environment.Clear();
+            start.Environment["PATH"] = path;
+            start.Environment["HOME"] = directory.Root;
+            start.Environment["LANG"] = "C.UTF-8";
+        }
+
         foreach (var (key, value) in options.Environment)
         {
             start.Environment[key] = value;
