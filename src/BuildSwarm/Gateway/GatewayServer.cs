@@ -55,6 +55,7 @@ public static class GatewayServer
         services.AddSingleton<JobSignal>()
             .AddSingleton<JobStore>()
             .AddSingleton<JobFailures>()
+            .AddSingleton<BuildProgress>()
             .AddSingleton<JobQueries>()
             .AddHostedService<LeaseReaper>();
 

@@ -22,7 +22,7 @@ public static class LeaseEndpoints
             var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.LeaseRenewal, ct);
             return error ?? Results.Json(await jobs.RenewAsync(body!.LeaseIds ?? [], ct), SwarmJsonContext.Default.LeaseRenewalReply);
         });
-        group.MapPost("/{id:long}/progress", async (long id, HttpRequest request, JobStore jobs, CancellationToken ct) =>
+        group.MapPost("/{id:long}/progress", async (long id, HttpRequest request, BuildProgress progress, CancellationToken ct) =>
         {
             var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.JobProgress, ct);
             if (error is not null)
@@ -30,7 +30,7 @@ public static class LeaseEndpoints
                 return error;
             }
 
-            return await jobs.ProgressAsync(id, body!.LeaseId, body.State, ct)
+            return await progress.ProgressAsync(id, body!.LeaseId, body.State, ct)
                 ? Results.NoContent()
                 : Problems.Conflict($"lease {body!.LeaseId} no longer holds job {id}");
         });

@@ -38,6 +38,11 @@ public sealed partial class LeasePlanner(
     /// <summary>How many plans were made so far (for tests and the benchmark).</summary>
     public long PlansMade { get; private set; }
 
+    /// <summary>Time spent making them: reading the snapshot and running the policy.</summary>
+    public double PlanMilliseconds { get; private set; }
+
+    public double LastPlanMilliseconds { get; private set; }
+
     /// <summary>Jobs the plan assigns to the asking drone, at most <c>request.Max</c>, removed from the plan.</summary>
     public async Task<PlannedLeases> TakeAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
@@ -88,8 +93,11 @@ public sealed partial class LeasePlanner(
         var drones = await DronesAsync(jobs, cancellationToken);
         var snapshot = new SchedulingSnapshot(time.GetUtcNow(), jobs, drones, estimates.Estimator);
         var assignments = _policy.Schedule(snapshot);
+        var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         PlansMade++;
-        LogPlanned(jobs.Count, drones.Count, assignments.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        PlanMilliseconds += took;
+        LastPlanMilliseconds = took;
+        LogPlanned(jobs.Count, drones.Count, assignments.Count, took);
         return new Plan(version, made, drones.ToDictionary(d => d.Id, StringComparer.Ordinal), assignments);
     }
 

@@ -1,5 +1,4 @@
 using BuildSwarm.Core.Scheduling;
-using Xunit;
 
 namespace BuildSwarm.Core.Tests.Scheduling;
 

@@ -1,6 +1,5 @@
 using BuildSwarm.Core.Jobs;
 using BuildSwarm.Core.Scheduling;
-using Xunit;
 using static BuildSwarm.Core.Tests.Scheduling.Fixtures;
 
 namespace BuildSwarm.Core.Tests.Scheduling;

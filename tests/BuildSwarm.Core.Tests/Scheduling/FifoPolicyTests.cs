@@ -1,5 +1,4 @@
 using BuildSwarm.Core.Scheduling;
-using Xunit;
 using static BuildSwarm.Core.Tests.Scheduling.Fixtures;
 
 namespace BuildSwarm.Core.Tests.Scheduling;

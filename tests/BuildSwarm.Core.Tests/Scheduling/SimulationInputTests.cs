@@ -1,7 +1,6 @@
 using System.Text;
 using BuildSwarm.Core.Scheduling;
 using BuildSwarm.Core.Scheduling.Simulation;
-using Xunit;
 
 namespace BuildSwarm.Core.Tests.Scheduling;
 

@@ -1,6 +1,5 @@
 using BuildSwarm.Core.Scheduling;
 using BuildSwarm.Core.Scheduling.Simulation;
-using Xunit;
 
 namespace BuildSwarm.Core.Tests.Scheduling;
 
