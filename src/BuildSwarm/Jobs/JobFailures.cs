@@ -96,18 +96,8 @@ public sealed partial class JobFailures(
             : null;
     }
 
-    private static async Task<List<string>> DronesFailedOnAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
-    {
-        var drones = new List<string>();
-        await using var command = SwarmDatabase.Command(connection, tx, "SELECT DISTINCT drone_id FROM job_failures WHERE job_id = $id AND sweeper = 0", ("$id", jobId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            drones.Add(reader.GetString(0));
-        }
-
-        return drones;
-    }
+    private static Task<List<string>> DronesFailedOnAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken) =>
+        SwarmDatabase.StringsAsync(connection, tx, "SELECT DISTINCT drone_id FROM job_failures WHERE job_id = $id AND sweeper = 0", cancellationToken, ("$id", jobId));
 
     private static async Task<int> BlockAsync(SqliteConnection connection, SqliteTransaction tx, List<SchedulingJob> graph, long brokenId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -225,18 +225,8 @@ public sealed partial class JobStore(
             "SELECT id FROM jobs WHERE cpv = $cpv AND target = $target AND state NOT IN ('done','broken','blocked') ORDER BY id DESC LIMIT 1",
             cancellationToken, ("$cpv", cpv), ("$target", target)) is { } id ? Convert.ToInt64(id) : null;
 
-    private static async Task<IReadOnlyList<string>> DepCpvsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
-    {
-        var deps = new List<string>();
-        await using var command = SwarmDatabase.Command(connection, tx, "SELECT j.cpv FROM job_deps d JOIN jobs j ON j.id = d.dep_job_id WHERE d.job_id = $id ORDER BY j.cpv", ("$id", jobId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            deps.Add(reader.GetString(0));
-        }
-
-        return deps;
-    }
+    private static async Task<IReadOnlyList<string>> DepCpvsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken) =>
+        await SwarmDatabase.StringsAsync(connection, tx, "SELECT j.cpv FROM job_deps d JOIN jobs j ON j.id = d.dep_job_id WHERE d.job_id = $id ORDER BY j.cpv", cancellationToken, ("$id", jobId));
 
     private async Task SetStateAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, JobState state, CancellationToken cancellationToken) =>
         await SwarmDatabase.ExecuteAsync(connection, tx, "UPDATE jobs SET state = $s, updated_at = $now WHERE id = $id", cancellationToken,

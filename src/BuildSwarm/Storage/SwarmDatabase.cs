@@ -115,5 +115,19 @@ public sealed class SwarmDatabase : IDisposable
         return value is DBNull ? null : value;
     }
 
+    /// <summary>The first column of every row, as strings.</summary>
+    public static async Task<List<string>> StringsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var values = new List<string>();
+        await using var command = Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public void Dispose() => _writeLock.Dispose();
 }
