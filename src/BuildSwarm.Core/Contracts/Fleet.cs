@@ -1,3 +1,5 @@
+using BuildSwarm.Core.Scheduling;
+
 namespace BuildSwarm.Core.Contracts;
 
 /// <summary>An orchestrator introduces itself to the gateway.</summary>
@@ -17,7 +19,8 @@ public sealed record DroneRegistration(
     string? ReportIp = null,
     string? NodeId = null,
     string Version = "",
-    IReadOnlyList<string>? Targets = null);
+    IReadOnlyList<string>? Targets = null,
+    DroneRole Role = DroneRole.Normal);
 
 public sealed record DroneRegistered(string DroneId, string DroneToken, string GatewayUrl, int HeartbeatSeconds);
 
@@ -39,7 +42,9 @@ public sealed record DroneView(
     IReadOnlyList<string> Jobs,
     DateTimeOffset LastSeen,
     double? Watts = null,
-    string? PowerSource = null);
+    string? PowerSource = null,
+    DroneRole Role = DroneRole.Normal,
+    DateTimeOffset? GroundedUntil = null);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 

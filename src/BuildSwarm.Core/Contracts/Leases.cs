@@ -1,9 +1,22 @@
 using BuildSwarm.Core.Jobs;
+using BuildSwarm.Core.Scheduling;
 
 namespace BuildSwarm.Core.Contracts;
 
 /// <summary>An orchestrator asks for work for one of its drones; only jobs of <c>Targets</c> (when given) fit the drone.</summary>
-public sealed record LeaseRequest(string OrchestratorId, string DroneId, string DroneName, int Max = 1, IReadOnlyList<string>? Targets = null);
+/// <remarks>
+/// <c>Role</c>, <c>Cores</c> and <c>Slots</c> describe the asking drone, so the gateway can plan for a drone
+/// its orchestrator has not synced yet (0 = unknown).
+/// </remarks>
+public sealed record LeaseRequest(
+    string OrchestratorId,
+    string DroneId,
+    string DroneName,
+    int Max = 1,
+    IReadOnlyList<string>? Targets = null,
+    DroneRole Role = DroneRole.Normal,
+    int Cores = 0,
+    int Slots = 0);
 
 public sealed record LeaseReply(IReadOnlyList<JobLease> Leases);
 

@@ -35,4 +35,6 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<SwarmEvent>))]
 [JsonSerializable(typeof(MonitorView))]
 [JsonSerializable(typeof(EnergyView))]
+[JsonSerializable(typeof(DroneDrainReply))]
+[JsonSerializable(typeof(IReadOnlyList<DroneView>))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

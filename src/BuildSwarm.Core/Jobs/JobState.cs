@@ -31,7 +31,10 @@ public static class JobStates
     public static bool IsLeased(this JobState state) =>
         state is JobState.Leased or JobState.Building or JobState.Uploading;
 
-    /// <summary>States from which the job never moves again.</summary>
+    /// <summary>
+    /// States from which the job never moves again. <c>failed</c> is not one: it waits to be retried on
+    /// another drone; <c>stuck</c> waits for a sweeper.
+    /// </summary>
     public static bool IsFinal(this JobState state) =>
-        state is JobState.Done or JobState.Failed or JobState.Broken or JobState.Blocked;
+        state is JobState.Done or JobState.Broken or JobState.Blocked;
 }

@@ -18,6 +18,9 @@ public sealed class BuildTimeEstimator(EstimatorOptions? options = null)
     private readonly Dictionary<string, PackageEstimate> _packages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DroneSpeedEstimate> _drones = new(StringComparer.Ordinal);
 
+    // Parsing a CPV is a regex match; the scheduler looks the same keys up thousands of times per plan.
+    private readonly Dictionary<string, string?> _cpOf = new(StringComparer.Ordinal);
+
     public EstimatorOptions Options { get; } = options ?? new EstimatorOptions();
 
     /// <summary>How much longer than the reference drone a drone with <paramref name="cores"/> takes at equal speed.</summary>
@@ -112,8 +115,19 @@ public sealed class BuildTimeEstimator(EstimatorOptions? options = null)
     }
 
     private PackageEstimate? Find(string packageKey) =>
-        _packages.GetValueOrDefault(packageKey)
-        ?? (Cpv.TryParse(packageKey, out var cpv) ? _packages.GetValueOrDefault(cpv.Cp) : null);
+        _packages.GetValueOrDefault(packageKey) ?? (CpOf(packageKey) is { } cp ? _packages.GetValueOrDefault(cp) : null);
+
+    /// <summary>The CP of a CPV key, null for a key that is no CPV (already a CP); call under the lock.</summary>
+    private string? CpOf(string packageKey)
+    {
+        if (!_cpOf.TryGetValue(packageKey, out var cp))
+        {
+            cp = Cpv.TryParse(packageKey, out var cpv) ? cpv.Cp : null;
+            _cpOf[packageKey] = cp;
+        }
+
+        return cp;
+    }
 
     private static IEnumerable<string> Keys(string packageKey)
     {

@@ -23,7 +23,9 @@ internal sealed class HeftPolicy : ISchedulingPolicy
             .Where(d => d.Role == DroneRole.Normal && d.TakesWork(snapshot.Now))
             .ToDictionary(d => d.Id, d => DroneTimeline.For(d, snapshot, running));
         var freeSlots = timelines.Values.Sum(t => Math.Max(0, t.Drone.FreeSlots));
-        var ranks = graph.UpwardRanks(j => snapshot.Estimator.ReferenceSeconds(j.PackageKey));
+        // Looked up once per job: the estimator locks and parses package names on every call.
+        var weights = graph.Jobs.ToDictionary(j => j.Id, j => snapshot.Estimator.ReferenceSeconds(j.PackageKey));
+        var ranks = graph.UpwardRanks(j => weights[j.Id]);
         var ready = graph.Startable(JobState.Ready)
             .OrderByDescending(j => j.Priority)
             .ThenByDescending(j => ranks[j.Id])
@@ -36,7 +38,7 @@ internal sealed class HeftPolicy : ISchedulingPolicy
                 break;
             }
 
-            var best = EarliestFinish(job, snapshot, timelines);
+            var best = EarliestFinish(job, weights[job.Id], snapshot, timelines);
             if (best is { } choice && choice.Timeline.Reserve(choice.Finish))
             {
                 freeSlots--;
@@ -48,13 +50,14 @@ internal sealed class HeftPolicy : ISchedulingPolicy
     }
 
     private static (DroneTimeline Timeline, double Finish)? EarliestFinish(
-        SchedulingJob job, SchedulingSnapshot snapshot, Dictionary<string, DroneTimeline> timelines)
+        SchedulingJob job, double referenceSeconds, SchedulingSnapshot snapshot, Dictionary<string, DroneTimeline> timelines)
     {
         (DroneTimeline Timeline, double Finish)? best = null;
         foreach (var drone in DroneEligibility.Candidates(job, snapshot.Drones, snapshot.Now))
         {
             var timeline = timelines[drone.Id];
-            var finish = timeline.EarliestStart + snapshot.Estimator.Seconds(job.PackageKey, drone.Cores, drone.Speed);
+            // Same as Estimator.Seconds(job.PackageKey, drone.Cores, drone.Speed), without the lookup.
+            var finish = timeline.EarliestStart + (referenceSeconds * snapshot.Estimator.CoreFactor(drone.Cores) / Math.Max(drone.Speed, 0.01));
             if (best is null || finish < best.Value.Finish - 1e-9 ||
                 (Math.Abs(finish - best.Value.Finish) <= 1e-9 && timeline.HasFreeSlot && !best.Value.Timeline.HasFreeSlot))
             {

@@ -18,6 +18,7 @@ internal static class CliApp
             StatusCommand.Create(),
             SimulateCommand.Create(),
             LogsCommand.Create(),
+            DronesCommand.Create(),
         };
 
         var parse = root.Parse(args);

@@ -60,7 +60,7 @@ internal static class StatusCommand
         var drones = new Table().AddColumns("Drone", "Site", "State", "Cores", "Slots", "Address", "Building");
         foreach (var drone in status.Drones)
         {
-            drones.AddRow(Markup.Escape(drone.Name), Markup.Escape(drone.Site), Markup.Escape(drone.State), drone.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            drones.AddRow(Markup.Escape(drone.Name), Markup.Escape(drone.Site), Markup.Escape(DronesCommand.StateText(drone)), drone.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(drone.Address ?? ""), Markup.Escape(string.Join(", ", drone.Jobs)));
         }
 

@@ -1,3 +1,5 @@
+using BuildSwarm.Core.Scheduling;
+
 namespace BuildSwarm.Configuration;
 
 /// <summary>Settings of the gateway role (config section <c>Gateway</c>).</summary>
@@ -18,7 +20,11 @@ public sealed class GatewayOptions
 
     public int LeaseSeconds { get; set; } = 60;
 
-    public int MaxAttempts { get; set; } = 3;
+    /// <summary>
+    /// Failures on normal drones, repeats included, after which a job is stuck even if it failed on fewer
+    /// than <see cref="SchedulingOptions.MaxDistinctDrones"/> distinct drones (a small fleet would otherwise retry forever).
+    /// </summary>
+    public int MaxAttempts { get; set; } = 5;
 
     public long MaxUploadBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
@@ -29,6 +35,7 @@ public sealed class GatewayOptions
     public LogOptions Logs { get; set; } = new();
 
     public EnergyOptions Energy { get; set; } = new();
+    public SchedulingOptions Scheduling { get; set; } = new();
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>
@@ -72,8 +79,11 @@ public sealed class DroneOptions
 
     public int Cores { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Parallel jobs; 0 means one job per 4 cores, at least one.</summary>
+    /// <summary>Parallel jobs; 0 means from cores and RAM (<c>DroneSlots.Compute</c>). A sweeper always has one.</summary>
     public int Slots { get; set; }
+
+    /// <summary><c>normal</c>, or <c>sweeper</c>: takes only stuck jobs, one at a time, serial and in a clean environment.</summary>
+    public DroneRole Role { get; set; } = DroneRole.Normal;
 
     public string WorkDir { get; set; } = "swarm-data/drone";
 
@@ -86,8 +96,10 @@ public sealed class DroneOptions
 
     public PortageOptions Portage { get; set; } = new();
 
-    /// <summary>Parallel jobs actually run: <see cref="Slots"/>, or one per 4 cores.</summary>
-    public int SlotCount() => Slots > 0 ? Slots : Math.Max(1, Cores / 4);
+    /// <summary>Jobs at once: <see cref="Slots"/> if set, else from cores and RAM; a sweeper builds one job at a time.</summary>
+    public int SlotCount() => Role == Core.Scheduling.DroneRole.Sweeper
+        ? 1
+        : Core.Scheduling.DroneSlots.Compute(Cores, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024 * 1024), Slots > 0 ? Slots : null);
 
     public IReadOnlyDictionary<string, TargetSettings> EffectiveTargets() =>
         Targets.Count > 0 ? Targets : new Dictionary<string, TargetSettings>(StringComparer.Ordinal) { ["default"] = new() };
@@ -112,4 +124,7 @@ public sealed class BuilderOptions
     public Dictionary<string, string> Environment { get; set; } = [];
 
     public int TimeoutMinutes { get; set; } = 240;
+
+    /// <summary>Start the builder with only PATH, HOME, LANG and <see cref="Environment"/> (set for sweepers).</summary>
+    public bool CleanEnvironment { get; set; }
 }

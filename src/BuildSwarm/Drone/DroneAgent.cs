@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Jobs;
+using BuildSwarm.Core.Scheduling;
 using BuildSwarm.Drone.Builders;
 using BuildSwarm.Gateway;
 
@@ -29,6 +30,7 @@ public sealed partial class DroneAgent(
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _registering = new(1, 1);
 
+    /// <summary>Jobs at once: from cores and RAM unless configured; a sweeper builds one job at a time.</summary>
     public int Slots => options.SlotCount();
 
     public override void Dispose()
@@ -57,7 +59,7 @@ public sealed partial class DroneAgent(
                 }
 
                 var registration = new DroneRegistration(options.Name, options.Cores, RamMb(), Slots, options.ReportIp,
-                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current, [.. options.EffectiveTargets().Keys.Order(StringComparer.Ordinal)]);
+                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current, [.. options.EffectiveTargets().Keys.Order(StringComparer.Ordinal)], options.Role);
                 var session = await orchestrator.RegisterAsync(registration, cancellationToken);
                 LogRegistered(options.Name, session.DroneId, options.OrchestratorUrl);
                 return;
@@ -153,7 +155,9 @@ public sealed partial class DroneAgent(
             if (!outcome.Success)
             {
                 LogBuildFailed(lease.JobId, lease.Cpv, outcome.Error ?? "unknown");
-                await orchestrator.FailAsync(lease.JobId, new JobFailure(lease.LeaseId, outcome.Error ?? "build failed", outcome.LogTail), stoppingToken);
+                // A sweeper is the last word on a package: the whole log goes with its failure.
+                var log = options.Role == DroneRole.Sweeper ? await FullLogAsync(directory.LogFile) ?? outcome.LogTail : outcome.LogTail;
+                await ReportFailureAsync(lease, outcome.Error ?? "build failed", log, stoppingToken);
                 return;
             }
 
@@ -205,7 +209,7 @@ public sealed partial class DroneAgent(
 
                 if ((int)status is >= 400 and < 500)
                 {
-                    await orchestrator.FailAsync(lease.JobId, new JobFailure(lease.LeaseId, $"upload refused ({(int)status}): {body}"), cancellationToken);
+                    await ReportFailureAsync(lease, $"upload refused ({(int)status}): {body}", null, cancellationToken);
                     return;
                 }
 
@@ -224,6 +228,27 @@ public sealed partial class DroneAgent(
             await Task.Delay(retry, time, cancellationToken);
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
+    }
+
+    private async Task ReportFailureAsync(JobLease lease, string error, string? log, CancellationToken cancellationToken)
+    {
+        var status = await orchestrator.FailAsync(lease.JobId, new JobFailure(lease.LeaseId, error, log), cancellationToken);
+        if (status == HttpStatusCode.Conflict)
+        {
+            LogFailureDropped(lease.JobId, lease.Cpv);
+        }
+    }
+
+    private static async Task<string?> FullLogAsync(string logFile)
+    {
+        const int MaxChars = 8 * 1024 * 1024;
+        if (!File.Exists(logFile))
+        {
+            return null;
+        }
+
+        var text = await File.ReadAllTextAsync(logFile);
+        return text.Length <= MaxChars ? text : text[^MaxChars..];
     }
 
     private async Task ReleaseAsync(JobLease lease)
@@ -279,6 +304,9 @@ public sealed partial class DroneAgent(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Cpv}) was already completed elsewhere; upload dropped")]
     private partial void LogStale(long jobId, string cpv);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Cpv}): the gateway dropped the failure report, the lease is no longer ours")]
+    private partial void LogFailureDropped(long jobId, string cpv);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upload of job {JobId} will be retried: {Reason}")]
     private partial void LogUploadRetry(long jobId, string reason);

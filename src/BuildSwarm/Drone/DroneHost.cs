@@ -21,7 +21,7 @@ public static class DroneHost
         builder.Services.AddSingleton<PortageTree>();
         builder.Services.AddSingleton<IBuilder>(sp => options.Builder.Kind switch
         {
-            "command" => new CommandBuilder(options.Builder, options.Cores, sp.GetRequiredService<ILogger<CommandBuilder>>()),
+            "command" => new CommandBuilder(SweeperMode.Builder(options), SweeperMode.Jobs(options), sp.GetRequiredService<ILogger<CommandBuilder>>()),
             "emerge" => new EmergeBuilder(options, sp.GetRequiredService<OrchestratorClient>(), sp.GetRequiredService<ILogger<EmergeBuilder>>()),
             _ => throw new InvalidOperationException($"unknown builder kind '{options.Builder.Kind}' (Drone:Builder:Kind): use 'command' or 'emerge'"),
         });

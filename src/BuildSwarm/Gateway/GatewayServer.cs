@@ -5,6 +5,7 @@ using BuildSwarm.Fleet;
 using BuildSwarm.Hosting;
 using BuildSwarm.Jobs;
 using BuildSwarm.Monitoring;
+using BuildSwarm.Scheduling;
 using BuildSwarm.Storage;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,8 @@ namespace BuildSwarm.Gateway;
 /// <summary>The gateway role: submissions, queue and leases, binhost, status, dashboard.</summary>
 public static class GatewayServer
 {
-    public static async Task<WebApplication> CreateAsync(GatewayOptions options, CancellationToken cancellationToken, ILoggerProvider? logs = null)
+    /// <summary>Builds the gateway; <paramref name="time"/> replaces the system clock (tests), null keeps it.</summary>
+    public static async Task<WebApplication> CreateAsync(GatewayOptions options, CancellationToken cancellationToken, ILoggerProvider? logs = null, TimeProvider? time = null)
     {
         Directory.CreateDirectory(options.DataDir);
         var builder = RoleHost.CreateBuilder(options.Listen, logs);
@@ -21,15 +23,22 @@ public static class GatewayServer
         var db = new SwarmDatabase(Path.Combine(options.DataDir, "gateway.db"));
         await db.InitializeAsync(cancellationToken);
 
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(db);
         builder.Services.AddJobs();
+        builder.Services.AddScheduling();
         builder.Services.AddFleetRegistry();
         builder.Services.AddBinhost(options.DataDir);
         builder.Services.AddMonitoring();
 
         var app = builder.Build();
+        await app.Services.LoadSchedulingStateAsync(cancellationToken);
         // Rewriting the index on start heals a crash between a publish's commit and its index rewrite,
         // and gives clients of a new binhost an empty, valid index instead of a 404.
         await app.Services.GetRequiredService<BinhostIndex>().RewriteAllAsync(options.DefaultTarget, cancellationToken);
@@ -38,6 +47,7 @@ public static class GatewayServer
         app.MapBuilds();
         app.MapStatus();
         app.MapLeases();
+        app.MapDroneControls();
         app.MapOrchestratorRegistry();
         app.MapBinhost();
         app.MapDashboard();
@@ -48,6 +58,8 @@ public static class GatewayServer
     private static IServiceCollection AddJobs(this IServiceCollection services) =>
         services.AddSingleton<JobSignal>()
             .AddSingleton<JobStore>()
+            .AddSingleton<JobFailures>()
+            .AddSingleton<BuildProgress>()
             .AddSingleton<JobQueries>()
             .AddHostedService<LeaseReaper>();
 

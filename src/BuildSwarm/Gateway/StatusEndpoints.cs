@@ -1,6 +1,7 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Fleet;
 using BuildSwarm.Jobs;
+using BuildSwarm.Scheduling;
 using BuildSwarm.Storage;
 
 namespace BuildSwarm.Gateway;
@@ -9,18 +10,18 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, db, ct), SwarmJsonContext.Default.SwarmStatus));
-        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, db, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
         return app;
     }
 
-    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobQueries queries, SwarmDatabase db, CancellationToken cancellationToken)
+    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken cancellationToken)
     {
         var orchestrators = await fleet.OrchestratorsAsync(cancellationToken);
-        var drones = fleet.Drones(orchestrators);
-        var online = drones.Where(d => d.State is "online" or "building").ToList();
+        var drones = controls.Apply(fleet.Drones(orchestrators));
+        var online = drones.Where(d => d.State is not "offline").ToList();
         var packages = await db.ReadAsync(async connection =>
             Convert.ToInt32(await SwarmDatabase.ScalarAsync(connection, null, "SELECT COUNT(*) FROM packages", cancellationToken)), cancellationToken);
         return new SwarmStatus(

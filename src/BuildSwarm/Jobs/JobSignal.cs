@@ -1,11 +1,19 @@
 namespace BuildSwarm.Jobs;
 
-/// <summary>Wakes long-polling lease requests when jobs become ready.</summary>
+/// <summary>Wakes long-polling lease requests, and invalidates the lease plan, when jobs change.</summary>
 public sealed class JobSignal
 {
     private TaskCompletionSource _next = NewSource();
+    private long _version;
 
-    public void Pulse() => Interlocked.Exchange(ref _next, NewSource()).TrySetResult();
+    /// <summary>Moves on at every pulse: a plan made at an older version may be out of date.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    public void Pulse()
+    {
+        Interlocked.Increment(ref _version);
+        Interlocked.Exchange(ref _next, NewSource()).TrySetResult();
+    }
 
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {

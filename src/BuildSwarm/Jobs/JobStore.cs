@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Jobs;
+using BuildSwarm.Core.Scheduling;
 using BuildSwarm.Events;
+using BuildSwarm.Scheduling;
 using BuildSwarm.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -10,9 +12,16 @@ using Microsoft.Extensions.Options;
 namespace BuildSwarm.Jobs;
 
 /// <summary>Builds, jobs and leases: every state change of a job goes through here.</summary>
-public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimeProvider time, IOptions<GatewayOptions> options, ILogger<JobStore> logger, IEventSink events)
+public sealed partial class JobStore(
+    SwarmDatabase db,
+    JobSignal signal,
+    LeasePlanner planner,
+    TimeProvider time,
+    IOptions<GatewayOptions> options,
+    ILogger<JobStore> logger,
+    IEventSink events)
 {
-    private const string LeasedStates = "('leased','building','uploading')";
+    internal const string LeasedStates = "('leased','building','uploading')";
 
     /// <summary>A drone only gets jobs of the targets it declared; a drone that declared none (an older drone) gets any.</summary>
     private const string TargetFilter = "($targets IS NULL OR target IN (SELECT value FROM json_each($targets)))";
@@ -71,39 +80,60 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
         return response;
     }
 
-    /// <summary>Hands up to <c>Max</c> ready jobs to one drone, highest priority first, of the targets it can build.</summary>
+    /// <summary>
+    /// Leases to one drone the jobs the scheduling plan assigns to it (at most <c>Max</c>); none when the
+    /// plan keeps the ready jobs for other drones.
+    /// </summary>
     public async Task<IReadOnlyList<JobLease>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
+        var planned = await planner.TakeAsync(request, cancellationToken);
+        if (planned.JobIds.Count == 0)
+        {
+            return [];
+        }
+
         var waited = new Dictionary<long, double>();
         var leases = await db.WriteAsync(async (connection, tx) =>
         {
-            var picked = new List<(long Id, string Build, string Cpv, string Target, int Attempts)>();
-            await using (var select = SwarmDatabase.Command(connection, tx,
-                $"SELECT id, build_id, cpv, target, attempts, updated_at FROM jobs WHERE state = 'ready' AND {TargetFilter} ORDER BY priority DESC, id LIMIT $max",
-                ("$max", Math.Clamp(request.Max, 1, 64)), ("$targets", TargetsParameter(request.Targets))))
-            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
-                    waited[reader.GetInt64(0)] = Math.Max(0, (Now - reader.GetInt64(5)) / 1000.0);
-                }
-            }
-
             var deadline = time.GetUtcNow().AddSeconds(options.Value.LeaseSeconds);
             var result = new List<JobLease>();
-            foreach (var job in picked)
+            foreach (var jobId in planned.JobIds)
             {
                 var leaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-                await SwarmDatabase.ExecuteAsync(connection, tx,
-                    "UPDATE jobs SET state = 'leased', lease_id = $lease, lease_drone = $drone, lease_orchestrator = $orch, lease_deadline = $deadline, updated_at = $now WHERE id = $id",
-                    cancellationToken, ("$lease", leaseId), ("$drone", request.DroneName), ("$orch", request.OrchestratorId),
-                    ("$deadline", deadline.ToUnixTimeMilliseconds()), ("$now", Now), ("$id", job.Id));
+                (string Build, string Cpv, string Target, int Attempts)? job = null;
+                if (await SwarmDatabase.ScalarAsync(connection, tx, "SELECT updated_at FROM jobs WHERE id = $id", cancellationToken, ("$id", jobId)) is { } since)
+                {
+                    waited[jobId] = Math.Max(0, (Now - Convert.ToInt64(since)) / 1000.0);
+                }
+
+                // The plan may be a moment old: only a job that still waits for a drone is taken.
+                await using (var update = SwarmDatabase.Command(connection, tx,
+                    """
+                    UPDATE jobs SET state = 'leased', lease_id = $lease, lease_drone = $drone, lease_drone_id = $droneId, lease_role = $role,
+                        lease_cores = $cores, lease_orchestrator = $orch, lease_deadline = $deadline, leased_at = $now, started_at = NULL, updated_at = $now
+                    WHERE id = $id AND state IN ('ready', 'failed', 'stuck')
+                    RETURNING build_id, cpv, target, attempts
+                    """,
+                    ("$lease", leaseId), ("$drone", request.DroneName), ("$droneId", request.DroneId), ("$role", planned.Drone.Role == DroneRole.Sweeper ? "sweeper" : "normal"),
+                    ("$cores", planned.Drone.Cores), ("$orch", request.OrchestratorId), ("$deadline", deadline.ToUnixTimeMilliseconds()), ("$now", Now), ("$id", jobId)))
+                await using (var reader = await update.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        job = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3));
+                    }
+                }
+
+                if (job is not { } j)
+                {
+                    continue;
+                }
+
                 await SwarmDatabase.ExecuteAsync(connection, tx, "INSERT INTO leases (id, job_id, drone, created_at) VALUES ($lease, $id, $drone, $now)",
-                    cancellationToken, ("$lease", leaseId), ("$id", job.Id), ("$drone", request.DroneName), ("$now", Now));
-                var deps = await DepCpvsAsync(connection, tx, job.Id, cancellationToken);
-                var tree = (string?)await SwarmDatabase.ScalarAsync(connection, tx, "SELECT tree_snapshot FROM builds WHERE id = $b", cancellationToken, ("$b", job.Build));
-                result.Add(new JobLease(job.Id, leaseId, job.Build, job.Cpv, job.Target, deadline, job.Attempts + 1, deps, tree));
+                    cancellationToken, ("$lease", leaseId), ("$id", jobId), ("$drone", request.DroneName), ("$now", Now));
+                var deps = await DepCpvsAsync(connection, tx, jobId, cancellationToken);
+                var tree = (string?)await SwarmDatabase.ScalarAsync(connection, tx, "SELECT tree_snapshot FROM builds WHERE id = $b", cancellationToken, ("$b", j.Build));
+                result.Add(new JobLease(jobId, leaseId, j.Build, j.Cpv, j.Target, deadline, j.Attempts + 1, deps, tree));
             }
 
             return result;
@@ -139,69 +169,6 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
             return gone;
         }, cancellationToken);
         return new LeaseRenewalReply(expired, deadline);
-    }
-
-    /// <summary>Records that the drone holding <paramref name="leaseId"/> moved the job on; false when the lease is stale.</summary>
-    public async Task<bool> ProgressAsync(long jobId, string leaseId, JobState state, CancellationToken cancellationToken)
-    {
-        var moved = await db.WriteAsync(async (connection, tx) =>
-        {
-            if (state is not (JobState.Building or JobState.Uploading))
-            {
-                return false;
-            }
-
-            var changed = await SwarmDatabase.ExecuteAsync(connection, tx,
-                $"UPDATE jobs SET state = $state, updated_at = $now WHERE id = $id AND lease_id = $lease AND state IN {LeasedStates}",
-                cancellationToken, ("$state", state.ToWire()), ("$now", Now), ("$id", jobId), ("$lease", leaseId));
-            return changed == 1;
-        }, cancellationToken);
-        if (moved)
-        {
-            await events.PublishAsync(SwarmEvents.Draft("job.progress", jobId: jobId, state: state.ToWire()));
-        }
-
-        return moved;
-    }
-
-    /// <summary>A drone reports that the build failed: retry elsewhere, or give up after the attempt limit.</summary>
-    public async Task<JobState?> FailAsync(long jobId, JobFailure failure, CancellationToken cancellationToken)
-    {
-        (string Build, string Cpv, string? Drone) job = default;
-        var result = await db.WriteAsync<JobState?>(async (connection, tx) =>
-        {
-            var attempts = await SwarmDatabase.ScalarAsync(connection, tx,
-                $"SELECT attempts FROM jobs WHERE id = $id AND lease_id = $lease AND state IN {LeasedStates}",
-                cancellationToken, ("$id", jobId), ("$lease", failure.LeaseId));
-            if (attempts is null)
-            {
-                return null; // stale: the lease expired and the job went elsewhere
-            }
-
-            job = await DescribeAsync(connection, tx, jobId, cancellationToken);
-
-            var count = Convert.ToInt32(attempts) + 1;
-            var next = count >= options.Value.MaxAttempts ? JobState.Failed : JobState.Ready;
-            await SwarmDatabase.ExecuteAsync(connection, tx,
-                "UPDATE jobs SET state = $state, attempts = $n, error = $error, log_tail = $log, lease_id = NULL, lease_deadline = NULL, updated_at = $now WHERE id = $id",
-                cancellationToken, ("$state", next.ToWire()), ("$n", count), ("$error", Truncate(failure.Error, 2000)),
-                ("$log", Truncate(failure.LogTail, 64_000)), ("$now", Now), ("$id", jobId));
-            if (next == JobState.Failed)
-            {
-                await BlockDependantsAsync(connection, tx, jobId, cancellationToken);
-            }
-
-            return next;
-        }, cancellationToken);
-
-        if (result is { } state)
-        {
-            LogFailed(jobId, state.ToWire(), failure.Error);
-            signal.Pulse();
-            await events.PublishAsync(SwarmEvents.Draft("job.failed", job.Build, jobId, job.Cpv, job.Drone, state.ToWire(), Truncate(failure.Error, 500)));
-        }
-
-        return result;
     }
 
     /// <summary>Returns jobs whose lease ran out to the ready queue. Not a failure: the drone may just be gone.</summary>
@@ -286,23 +253,14 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
 
     private static async Task<long?> FindOpenJobAsync(SqliteConnection connection, SqliteTransaction tx, string cpv, string target, CancellationToken cancellationToken) =>
         await SwarmDatabase.ScalarAsync(connection, tx,
-            "SELECT id FROM jobs WHERE cpv = $cpv AND target = $target AND state NOT IN ('done','failed','broken','blocked') ORDER BY id DESC LIMIT 1",
+            "SELECT id FROM jobs WHERE cpv = $cpv AND target = $target AND state NOT IN ('done','broken','blocked') ORDER BY id DESC LIMIT 1",
             cancellationToken, ("$cpv", cpv), ("$target", target)) is { } id ? Convert.ToInt64(id) : null;
 
-    private static async Task<IReadOnlyList<string>> DepCpvsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
-    {
-        var deps = new List<string>();
-        await using var command = SwarmDatabase.Command(connection, tx, "SELECT j.cpv FROM job_deps d JOIN jobs j ON j.id = d.dep_job_id WHERE d.job_id = $id ORDER BY j.cpv", ("$id", jobId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            deps.Add(reader.GetString(0));
-        }
+    private static async Task<IReadOnlyList<string>> DepCpvsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken) =>
+        await SwarmDatabase.StringsAsync(connection, tx, "SELECT j.cpv FROM job_deps d JOIN jobs j ON j.id = d.dep_job_id WHERE d.job_id = $id ORDER BY j.cpv", cancellationToken, ("$id", jobId));
 
-        return deps;
-    }
-
-    private static async Task<(string Build, string Cpv, string? Drone)> DescribeAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
+    /// <summary>Build, CPV and lease holder of a job, for the events that report on it.</summary>
+    internal static async Task<(string Build, string Cpv, string? Drone)> DescribeAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
     {
         await using var command = SwarmDatabase.Command(connection, tx, "SELECT build_id, cpv, lease_drone FROM jobs WHERE id = $id", ("$id", jobId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -314,34 +272,11 @@ public sealed partial class JobStore(SwarmDatabase db, JobSignal signal, TimePro
         await SwarmDatabase.ExecuteAsync(connection, tx, "UPDATE jobs SET state = $s, updated_at = $now WHERE id = $id", cancellationToken,
             ("$s", state.ToWire()), ("$now", Now), ("$id", jobId));
 
-    private async Task BlockDependantsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
-    {
-        var cpv = (string?)await SwarmDatabase.ScalarAsync(connection, tx, "SELECT cpv FROM jobs WHERE id = $id", cancellationToken, ("$id", jobId));
-        await SwarmDatabase.ExecuteAsync(connection, tx,
-            """
-            WITH RECURSIVE below(id) AS (
-                SELECT job_id FROM job_deps WHERE dep_job_id = $id
-                UNION SELECT d.job_id FROM job_deps d JOIN below b ON d.dep_job_id = b.id)
-            UPDATE jobs SET state = 'blocked', error = $why, updated_at = $now
-            WHERE id IN (SELECT id FROM below) AND state IN ('waiting', 'ready')
-            """,
-            cancellationToken, ("$id", jobId), ("$why", $"blocked by {cpv}"), ("$now", Now));
-    }
-
-    private static string? TargetsParameter(IReadOnlyList<string>? targets) =>
-        targets is null ? null : System.Text.Json.JsonSerializer.Serialize(targets, SwarmJsonContext.Default.IReadOnlyListString);
-
-    private static string? Truncate(string? value, int max) =>
-        value is null || value.Length <= max ? value : value[^max..];
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} submitted: {Jobs} jobs, {Ready} ready")]
     private partial void LogSubmitted(string buildId, int jobs, int ready);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Cpv}) leased to drone {Drone}")]
     private partial void LogLeased(long jobId, string cpv, string drone);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed, now {State}: {Error}")]
-    private partial void LogFailed(long jobId, string state, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} leases expired; their jobs are ready again")]
     private partial void LogExpired(int count);

@@ -9,6 +9,7 @@ namespace BuildSwarm.Jobs;
 public static class LeaseEndpoints
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(1);
 
     public static IEndpointRouteBuilder MapLeases(this IEndpointRouteBuilder app)
     {
@@ -21,7 +22,7 @@ public static class LeaseEndpoints
             var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.LeaseRenewal, ct);
             return error ?? Results.Json(await jobs.RenewAsync(body!.LeaseIds ?? [], ct), SwarmJsonContext.Default.LeaseRenewalReply);
         });
-        group.MapPost("/{id:long}/progress", async (long id, HttpRequest request, JobStore jobs, CancellationToken ct) =>
+        group.MapPost("/{id:long}/progress", async (long id, HttpRequest request, BuildProgress progress, CancellationToken ct) =>
         {
             var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.JobProgress, ct);
             if (error is not null)
@@ -29,11 +30,11 @@ public static class LeaseEndpoints
                 return error;
             }
 
-            return await jobs.ProgressAsync(id, body!.LeaseId, body.State, ct)
+            return await progress.ProgressAsync(id, body!.LeaseId, body.State, ct)
                 ? Results.NoContent()
                 : Problems.Conflict($"lease {body!.LeaseId} no longer holds job {id}");
         });
-        group.MapPost("/{id:long}/fail", async (long id, HttpRequest request, JobStore jobs, CancellationToken ct) =>
+        group.MapPost("/{id:long}/fail", async (long id, HttpRequest request, JobFailures failures, CancellationToken ct) =>
         {
             var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.JobFailure, ct);
             if (error is not null)
@@ -41,9 +42,9 @@ public static class LeaseEndpoints
                 return error;
             }
 
-            return await jobs.FailAsync(id, body!, ct) is not null
+            return await failures.FailAsync(id, body!, ct) is not null
                 ? Results.NoContent()
-                : Problems.Conflict($"lease {body!.LeaseId} no longer holds job {id}; the failure was dropped");
+                : Problems.Conflict($"lease {body!.LeaseId} no longer holds job {id} (it expired or was revoked); the failure was dropped and not counted");
         });
         return app;
     }
@@ -71,8 +72,9 @@ public static class LeaseEndpoints
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
+            // Woken by job changes, and at least every second: the plan may move work to this drone as drones come and go.
             var remaining = deadline - time.GetUtcNow();
-            var waiter = signal.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, ct);
+            var waiter = signal.WaitAsync(remaining > RecheckEvery ? RecheckEvery : remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, ct);
             var leases = await jobs.LeaseAsync(body, ct);
             if (leases.Count > 0 || time.GetUtcNow() >= deadline)
             {

@@ -125,7 +125,8 @@ public static class DroneEndpoints
         IReadOnlyList<JobLease> leases;
         try
         {
-            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, record.Registration.Name, Targets: record.Registration.Targets), wait, ct);
+            var drone = record.Registration;
+            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, drone.Name, Targets: drone.Targets, Role: drone.Role, Cores: drone.Cores, Slots: drone.Slots), wait, ct);
         }
         catch (HttpRequestException ex)
         {
@@ -143,6 +144,9 @@ public static class DroneEndpoints
 
     private static DroneRecord Current(HttpContext http) => (DroneRecord)http.Items[typeof(DroneRecord)]!;
 
-    private static IResult Forwarded(HttpStatusCode status) =>
-        (int)status < 300 ? Results.NoContent() : Problems.Status((int)status, "Gateway refused", $"the gateway answered {(int)status}");
+    /// <summary>The gateway's answer, its problem detail included, so the drone learns why (e.g. a stale lease).</summary>
+    private static IResult Forwarded((HttpStatusCode Status, string? Detail) answer) =>
+        (int)answer.Status < 300
+            ? Results.NoContent()
+            : Problems.Status((int)answer.Status, "Gateway refused", answer.Detail ?? $"the gateway answered {(int)answer.Status}");
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
@@ -49,11 +50,24 @@ public sealed class GatewayClient
     public async Task<LeaseRenewalReply> RenewAsync(IReadOnlyList<string> leaseIds, CancellationToken cancellationToken) =>
         (await PostAsync("api/gateway/jobs/renew", new LeaseRenewal(leaseIds), SwarmJsonContext.Default.LeaseRenewal, SwarmJsonContext.Default.LeaseRenewalReply, cancellationToken))!;
 
-    /// <summary>Forwards a drone's report; the gateway's status code is passed back to the drone.</summary>
-    public async Task<HttpStatusCode> ForwardAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    /// <summary>Forwards a drone's report; the gateway's status code and problem detail are passed back to the drone.</summary>
+    public async Task<(HttpStatusCode Status, string? Detail)> ForwardAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsJsonAsync(path, body, type, cancellationToken);
-        return response.StatusCode;
+        if (response.IsSuccessStatusCode)
+        {
+            return (response.StatusCode, null);
+        }
+
+        try
+        {
+            using var problem = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return (response.StatusCode, problem.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return (response.StatusCode, null);
+        }
     }
 
     private async Task<TResponse?> PostAsync<TRequest, TResponse>(string path, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)

@@ -86,4 +86,47 @@ internal static class Schema
             PRIMARY KEY (kind, key)
         );
         """;
+
+    /// <summary>
+    /// V4, scheduling: who holds a lease (drone id, role, cores) and since when, every failure with its drone,
+    /// drained and grounded drones, and the build-time estimator's learned state.
+    /// </summary>
+    public const string V4 = """
+        ALTER TABLE jobs ADD COLUMN lease_drone_id TEXT;
+        ALTER TABLE jobs ADD COLUMN lease_role TEXT;
+        ALTER TABLE jobs ADD COLUMN lease_cores INTEGER;
+        ALTER TABLE jobs ADD COLUMN leased_at INTEGER;
+        ALTER TABLE jobs ADD COLUMN started_at INTEGER;
+        CREATE INDEX jobs_lease_drone ON jobs(lease_drone_id);
+        CREATE TABLE job_failures (
+            job_id      INTEGER NOT NULL REFERENCES jobs(id),
+            drone_id    TEXT NOT NULL,
+            drone       TEXT NOT NULL,
+            sweeper     INTEGER NOT NULL,
+            error       TEXT,
+            log_path    TEXT,
+            at          INTEGER NOT NULL
+        );
+        CREATE INDEX job_failures_job ON job_failures(job_id);
+        CREATE INDEX job_failures_drone ON job_failures(drone_id, at);
+        CREATE TABLE drone_drains (
+            name        TEXT PRIMARY KEY,
+            since       INTEGER NOT NULL
+        );
+        CREATE TABLE drone_groundings (
+            drone_id    TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            until       INTEGER NOT NULL
+        );
+        CREATE TABLE package_estimates (
+            package     TEXT PRIMARY KEY,
+            reference_seconds REAL NOT NULL,
+            samples     INTEGER NOT NULL
+        );
+        CREATE TABLE drone_speeds (
+            drone_id    TEXT PRIMARY KEY,
+            speed       REAL NOT NULL,
+            samples     INTEGER NOT NULL
+        );
+        """;
 }

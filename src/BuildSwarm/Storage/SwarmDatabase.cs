@@ -9,7 +9,7 @@ namespace BuildSwarm.Storage;
 public sealed class SwarmDatabase : IDisposable
 {
     // Each step moves the schema from version N-1 to N; a step never changes once released.
-    private static readonly string[] Migrations = [Schema.V1, Schema.V2, Schema.V3];
+    private static readonly string[] Migrations = [Schema.V1, Schema.V2, Schema.V3, Schema.V4];
 
     public static int SchemaVersion => Migrations.Length;
 
@@ -38,6 +38,7 @@ public sealed class SwarmDatabase : IDisposable
         var version = Convert.ToInt32(await ScalarAsync(connection, null, "PRAGMA user_version;", cancellationToken));
         for (; version < SchemaVersion; version++)
         {
+            // One step, in one transaction with its version bump: a crash leaves the old version whole.
             await using var transaction = connection.BeginTransaction();
             await ExecuteAsync(connection, transaction, Migrations[version], cancellationToken);
             await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {version + 1};", cancellationToken);
@@ -103,6 +104,20 @@ public sealed class SwarmDatabase : IDisposable
         await using var command = Command(connection, transaction, sql, parameters);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DBNull ? null : value;
+    }
+
+    /// <summary>The first column of every row, as strings.</summary>
+    public static async Task<List<string>> StringsAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var values = new List<string>();
+        await using var command = Command(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     public void Dispose() => _writeLock.Dispose();

@@ -15,12 +15,14 @@ namespace BuildSwarm.Tests.Infrastructure;
 public sealed class InProcessGateway : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
+    private readonly TimeProvider? _time;
 
-    private InProcessGateway(WebApplication app, string url, GatewayOptions options)
+    private InProcessGateway(WebApplication app, string url, GatewayOptions options, TimeProvider? time)
     {
         App = app;
         Url = url;
         Options = options;
+        _time = time;
         var secrets = app.Services.GetRequiredService<GatewaySecrets>();
         Admin = Client(secrets.AdminToken);
         Cluster = Client(secrets.ClusterToken);
@@ -41,15 +43,28 @@ public sealed class InProcessGateway : IAsyncDisposable
 
     public string BinhostRoot => Path.Combine(Options.DataDir, "binhost", "default");
 
-    public static async Task<InProcessGateway> StartAsync(Action<GatewayOptions>? configure = null)
+    /// <summary>Starts a gateway; <paramref name="time"/> is a clock the test controls (e.g. FakeTimeProvider), null for the system clock.</summary>
+    public static async Task<InProcessGateway> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null)
     {
         var dir = new TempDir();
         var options = new GatewayOptions { Listen = "http://127.0.0.1:0", DataDir = dir.Sub("data"), LeaseSeconds = 60 };
         configure?.Invoke(options);
-        var app = await GatewayServer.CreateAsync(options, CancellationToken.None, NullLoggerProvider.Instance);
+        return await StartAsync(options, time);
+    }
+
+    /// <summary>Stops this gateway, keeping its data directory, and starts a new one on it (a restart).</summary>
+    public async Task<InProcessGateway> RestartAsync()
+    {
+        await StopAsync();
+        return await StartAsync(Options, _time);
+    }
+
+    private static async Task<InProcessGateway> StartAsync(GatewayOptions options, TimeProvider? time)
+    {
+        var app = await GatewayServer.CreateAsync(options, CancellationToken.None, NullLoggerProvider.Instance, time);
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new InProcessGateway(app, url, options);
+        return new InProcessGateway(app, url, options, time);
     }
 
     public HttpClient Client(string? token)
@@ -82,10 +97,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         return (await lease.Content.ReadFromJsonAsync(SwarmJsonContext.Default.LeaseReply))!.Leases.Single();
     }
 
-    public async Task<BuildView> BuildAsync(string buildId) =>
-        (await Anonymous.GetFromJsonAsync($"api/gateway/builds/{buildId}", SwarmJsonContext.Default.BuildView))!;
-
-    public async ValueTask DisposeAsync()
+    private async Task StopAsync()
     {
         Admin.Dispose();
         Cluster.Dispose();
@@ -93,6 +105,14 @@ public sealed class InProcessGateway : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public async Task<BuildView> BuildAsync(string buildId) =>
+        (await Anonymous.GetFromJsonAsync($"api/gateway/builds/{buildId}", SwarmJsonContext.Default.BuildView))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         _dir.Dispose();
         try
         {

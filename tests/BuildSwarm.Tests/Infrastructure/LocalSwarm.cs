@@ -76,7 +76,7 @@ public sealed class LocalSwarm : IAsyncDisposable
     }
 
     public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null,
-        Dictionary<string, string>? environment = null)
+        Dictionary<string, string>? environment = null, string role = "normal")
     {
         var settings = new Dictionary<string, string>
         {
@@ -88,6 +88,7 @@ public sealed class LocalSwarm : IAsyncDisposable
             ["BUILDSWARM_Drone__Cores"] = "4",
             ["BUILDSWARM_Drone__HeartbeatSeconds"] = "1",
             ["BUILDSWARM_Drone__Builder__Command"] = builderCommand,
+            ["BUILDSWARM_Drone__Role"] = role,
         };
         foreach (var (key, value) in builderEnvironment ?? [])
         {

@@ -13,7 +13,8 @@ public static class BuildProcess
         string workingDirectory,
         string logFile,
         TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool cleanEnvironment = false)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -25,6 +26,16 @@ public static class BuildProcess
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (cleanEnvironment)
+        {
+            // Nothing of the drone's own environment leaks into the build (the sweeper's last-resort mode).
+            var path = start.Environment.TryGetValue("PATH", out var p) && p is not null ? p : "/usr/local/bin:/usr/bin:/bin";
+            start.Environment.Clear();
+            start.Environment["PATH"] = path;
+            start.Environment["HOME"] = workingDirectory;
+            start.Environment["LANG"] = "C.UTF-8";
         }
 
         foreach (var (key, value) in environment)

@@ -37,7 +37,7 @@ public sealed partial class CommandBuilder(BuilderOptions options, int cores, IL
 
         LogStarting(job.JobId, job.Cpv);
         var exit = await BuildProcess.RunAsync("/bin/sh", ["-c", options.Command], environment, directory.Root, directory.LogFile,
-            TimeSpan.FromMinutes(options.TimeoutMinutes), cancellationToken);
+            TimeSpan.FromMinutes(options.TimeoutMinutes), cancellationToken, options.CleanEnvironment);
         if (exit is null)
         {
             return new BuildOutcome(false, null, $"build timed out after {options.TimeoutMinutes} minutes", await TailAsync(directory.LogFile));
