@@ -21,7 +21,8 @@ public static class StatusEndpoints
     {
         var orchestrators = await fleet.OrchestratorsAsync(cancellationToken);
         var drones = controls.Apply(fleet.Drones(orchestrators));
-        var online = drones.Where(d => d.State is not "offline").ToList();
+        // Cores that can build or are building: draining and grounded drones still hold cores; pending, rejected and offline ones do not.
+        var online = drones.Where(d => d.State is "online" or "building" or "draining" or "drained" or "grounded").ToList();
         var packages = await db.ReadAsync(async connection =>
             Convert.ToInt32(await SwarmDatabase.ScalarAsync(connection, null, "SELECT COUNT(*) FROM packages", cancellationToken)), cancellationToken);
         return new SwarmStatus(

@@ -110,13 +110,13 @@ public static class LogEndpoints
             var next = Task.WhenAny(logs.Signal(id).Next, events.Next); // new bytes, or the job may have ended
             var (bytes, length) = await logs.ReadAsync(id, offset, MaxChunk, ct);
             job = await JobLogInfo.GetAsync(db, id, ct) ?? job;
-            if (length == 0 && offset == 0 && job.LogTail is { } tail && job.State.IsFinal())
+            if (length == 0 && offset == 0 && job.LogTail is { } tail && LogEnded(job.State))
             {
                 bytes = Encoding.UTF8.GetBytes(tail + "\n"); // the drone could not ship it: the tail it reported with the failure
             }
 
             var remaining = deadline - time.GetUtcNow();
-            if (bytes.Length > 0 || job.State.IsFinal() || remaining <= TimeSpan.Zero)
+            if (bytes.Length > 0 || LogEnded(job.State) || remaining <= TimeSpan.Zero)
             {
                 http.Response.Headers[OffsetHeader] = (offset + bytes.Length).ToString(CultureInfo.InvariantCulture);
                 http.Response.Headers[StateHeader] = job.State.ToWire();
@@ -155,7 +155,7 @@ public static class LogEndpoints
                     continue;
                 }
 
-                if (state.IsFinal())
+                if (LogEnded(state))
                 {
                     var end = JsonSerializer.Serialize(new LogChunk(offset, "", state.ToWire()), LogJsonContext.Default.LogChunk);
                     await response.WriteAsync($"data: {end}\n\n", ct);
@@ -175,4 +175,8 @@ public static class LogEndpoints
             // The reader left, or the gateway is stopping; the reader resumes from the last id.
         }
     }
+
+    /// <summary>The log of the current attempt is complete: the job is final, or its attempt failed and it waits for another drone or a sweeper.</summary>
+    private static bool LogEnded(JobState state) => state.IsFinal() || state is JobState.Failed or JobState.Stuck;
+
 }

@@ -114,7 +114,8 @@ public sealed partial class LeasePlanner(
         var now = time.GetUtcNow();
         var busy = jobs.Where(j => j.State.IsLeased() && j.DroneId is not null).GroupBy(j => j.DroneId!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var targets = jobs.Select(j => j.Target).ToHashSet(StringComparer.Ordinal);
-        var views = fleet.Drones(await fleet.OrchestratorsAsync(cancellationToken)).Where(d => d.State != "offline").ToList();
+        // Only admitted drones that are alive take part: a pending drone must not have work reserved for it.
+        var views = fleet.Drones(await fleet.OrchestratorsAsync(cancellationToken)).Where(d => d.State is not ("offline" or "pending" or "rejected" or "revoked")).ToList();
         foreach (var (id, asker) in _askers.Where(a => now - a.Value.At > AskerMemory).ToList())
         {
             _askers.TryRemove(new KeyValuePair<string, Asker>(id, asker));

@@ -72,7 +72,7 @@ public sealed class DashboardBrowserTests
         Assert.Equal(0, await page.Locator("img").CountAsync());
         await row.Locator("button.link").ClickAsync();
         await Assertions.Expect(page.Locator("#logtext")).ToContainTextAsync("error: <script>alert(1)</script> does not compile");
-        await Assertions.Expect(page.Locator("#logstate")).ToHaveTextAsync("failed");
+        await Assertions.Expect(page.Locator("#logstate")).ToHaveTextAsync("stuck");
         await page.ScreenshotAsync(new() { Path = Artifact("dashboard-failed-log.png") });
         await page.Locator("#logclose").ClickAsync();
 
@@ -102,7 +102,7 @@ public sealed class DashboardBrowserTests
 
     private static async Task<JobLease> LeaseAsync(InProcessGateway gateway, string orchestratorId, string drone)
     {
-        using var response = await gateway.Cluster.PostAsJsonAsync("api/gateway/jobs/lease", new LeaseRequest(orchestratorId, drone, drone), SwarmJsonContext.Default.LeaseRequest);
+        using var response = await gateway.Cluster.PostAsJsonAsync("api/gateway/jobs/lease", new LeaseRequest(orchestratorId, "d-" + drone, drone), SwarmJsonContext.Default.LeaseRequest);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.LeaseReply))!.Leases.Single();
     }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Core.Jobs;
 
 namespace BuildSwarm.Tests.Infrastructure;
 
@@ -121,6 +122,14 @@ public sealed class LocalSwarm : IAsyncDisposable
             var build = await BuildAsync(buildId);
             return build.State == "running" ? null : build;
         }, timeout, $"build {buildId} to end", () => Logs);
+
+    /// <summary>Waits until no job can move without a sweeper: done, stuck, broken or blocked.</summary>
+    public Task<BuildView> WaitForBuildSettledAsync(string buildId, TimeSpan timeout) =>
+        Poll.UntilAsync(async () =>
+        {
+            var build = await BuildAsync(buildId);
+            return build.State != "running" || build.Jobs.All(j => j.State is JobState.Done or JobState.Stuck or JobState.Broken or JobState.Blocked) ? build : null;
+        }, timeout, $"build {buildId} to settle", () => Logs);
 
     public async ValueTask DisposeAsync()
     {

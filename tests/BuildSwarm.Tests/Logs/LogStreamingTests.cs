@@ -64,7 +64,7 @@ public sealed class LogStreamingTests
         using var fail = await gateway.Cluster.PostAsJsonAsync($"api/gateway/jobs/{lease.JobId}/fail", new JobFailure(lease.LeaseId, "boom"), SwarmJsonContext.Default.JobFailure);
         fail.EnsureSuccessStatusCode();
         using var end = JsonDocument.Parse((await follow.NextAsync(Wait)).Data);
-        Assert.Equal("failed", end.RootElement.GetProperty("end").GetString());
+        Assert.Equal("stuck", end.RootElement.GetProperty("end").GetString());
 
         // A long-poll read returns at once for a finished job, and the log of a failed job is kept.
         Assert.Equal("configure\ncompile\n", await gateway.Anonymous.GetStringAsync($"api/gateway/jobs/{lease.JobId}/log?wait=20"));
