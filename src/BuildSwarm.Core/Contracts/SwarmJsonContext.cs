@@ -30,4 +30,11 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(JobFailure))]
 [JsonSerializable(typeof(UploadAccepted))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(BinhostKeyInfo))]
+[JsonSerializable(typeof(PromoteRequest))]
+[JsonSerializable(typeof(BinhostReleaseView))]
+[JsonSerializable(typeof(IReadOnlyList<BinhostReleaseView>))]
+[JsonSerializable(typeof(RollbackResult))]
+[JsonSerializable(typeof(GcReport))]
+[JsonSerializable(typeof(VerifyReport))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

@@ -15,6 +15,7 @@ internal static class CliApp
             RoleCommands.Drone(),
             SubmitCommand.Create(),
             StatusCommand.Create(),
+            BinhostCommand.Create(),
         };
 
         var parse = root.Parse(args);

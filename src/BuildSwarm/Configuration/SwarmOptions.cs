@@ -23,6 +23,11 @@ public sealed class GatewayOptions
     public long MaxUploadBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
     public string DefaultTarget { get; set; } = "default";
+
+    public BinhostOptions Binhost { get; set; } = new();
+
+    /// <summary>Binhost targets; the default target exists even when not listed (then with an empty header).</summary>
+    public List<BinhostTargetOptions> Targets { get; set; } = [];
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>

@@ -8,7 +8,7 @@ namespace BuildSwarm.Storage;
 /// </summary>
 public sealed class SwarmDatabase : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -33,11 +33,12 @@ public sealed class SwarmDatabase : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
         var version = Convert.ToInt32(await ScalarAsync(connection, null, "PRAGMA user_version;", cancellationToken));
-        if (version < SchemaVersion)
+        string[] steps = [Schema.V1, Schema.V2];
+        for (var step = version; step < SchemaVersion; step++)
         {
             await using var transaction = connection.BeginTransaction();
-            await ExecuteAsync(connection, transaction, Schema.V1, cancellationToken);
-            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion};", cancellationToken);
+            await ExecuteAsync(connection, transaction, steps[step], cancellationToken);
+            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {step + 1};", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
     }
