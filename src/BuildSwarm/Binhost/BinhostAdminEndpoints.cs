@@ -28,7 +28,8 @@ public static class BinhostAdminEndpoints
         admin.MapPost("/targets/{target}/promote", (string target, HttpRequest request, BinhostReleases releases, CancellationToken ct) => Run(async () =>
         {
             var body = new PromoteRequest();
-            if (request.ContentLength > 0)
+            // A JSON client may send the body chunked, without Content-Length.
+            if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
             {
                 var (parsed, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.PromoteRequest, ct);
                 if (error is not null)
