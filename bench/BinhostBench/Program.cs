@@ -74,11 +74,21 @@ static Task<int> InsertAsync(Microsoft.Data.Sqlite.SqliteConnection connection, 
     var parsed = Cpv.Parse(cpv);
     var metadata = new Dictionary<string, string>
     {
-        ["CATEGORY"] = parsed.Category, ["PF"] = parsed.Pf, ["SLOT"] = "0", ["EAPI"] = "8", ["KEYWORDS"] = "amd64 ~arm64",
-        ["USE"] = "amd64 elibc_glibc kernel_linux ssl", ["IUSE"] = "doc ssl test", ["LICENSE"] = "GPL-2+",
-        ["DESCRIPTION"] = $"benchmark package number {seed}", ["CHOST"] = "x86_64-pc-linux-gnu", ["repository"] = "gentoo",
-        ["RDEPEND"] = ">=dev-libs/openssl-3.0:= sys-libs/zlib", ["DEPEND"] = ">=dev-libs/openssl-3.0:= sys-libs/zlib",
-        ["DEFINED_PHASES"] = "compile configure install prepare", ["BUILD_TIME"] = "1700000000",
+        ["CATEGORY"] = parsed.Category,
+        ["PF"] = parsed.Pf,
+        ["SLOT"] = "0",
+        ["EAPI"] = "8",
+        ["KEYWORDS"] = "amd64 ~arm64",
+        ["USE"] = "amd64 elibc_glibc kernel_linux ssl",
+        ["IUSE"] = "doc ssl test",
+        ["LICENSE"] = "GPL-2+",
+        ["DESCRIPTION"] = $"benchmark package number {seed}",
+        ["CHOST"] = "x86_64-pc-linux-gnu",
+        ["repository"] = "gentoo",
+        ["RDEPEND"] = ">=dev-libs/openssl-3.0:= sys-libs/zlib",
+        ["DEPEND"] = ">=dev-libs/openssl-3.0:= sys-libs/zlib",
+        ["DEFINED_PHASES"] = "compile configure install prepare",
+        ["BUILD_TIME"] = "1700000000",
     };
     var hash = Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(seed)));
     return SwarmDatabase.ExecuteAsync(connection, tx,
