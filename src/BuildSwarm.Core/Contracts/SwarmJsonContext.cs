@@ -37,4 +37,11 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(EnergyView))]
 [JsonSerializable(typeof(DroneDrainReply))]
 [JsonSerializable(typeof(IReadOnlyList<DroneView>))]
+[JsonSerializable(typeof(BinhostKeyInfo))]
+[JsonSerializable(typeof(PromoteRequest))]
+[JsonSerializable(typeof(BinhostReleaseView))]
+[JsonSerializable(typeof(IReadOnlyList<BinhostReleaseView>))]
+[JsonSerializable(typeof(RollbackResult))]
+[JsonSerializable(typeof(GcReport))]
+[JsonSerializable(typeof(VerifyReport))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

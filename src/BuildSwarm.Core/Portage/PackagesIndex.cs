@@ -28,17 +28,10 @@ public static class PackagesIndex
         var sorted = packages
             .Select(p => p.ToDictionary(kv => PackagesIndexKeys.IndexName(kv.Key), kv => kv.Value, StringComparer.Ordinal))
             .OrderBy(p => p.GetValueOrDefault("CPV"), StringComparer.Ordinal)
-            .ThenBy(p => long.TryParse(p.GetValueOrDefault("BUILD_ID"), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
+            .ThenBy(p => BuildIdOrder(p.GetValueOrDefault("BUILD_ID")))
             .ToList();
 
-        var fullHeader = header.ToDictionary(kv => PackagesIndexKeys.IndexName(kv.Key), kv => kv.Value, StringComparer.Ordinal);
-        fullHeader["PACKAGES"] = sorted.Count.ToString(CultureInfo.InvariantCulture);
-        fullHeader["VERSION"] = Version;
-        if (timestamp is { } now)
-        {
-            fullHeader["TIMESTAMP"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        }
-
+        var fullHeader = FullHeader(header, sorted.Count, timestamp);
         var text = new StringBuilder();
         WriteBlock(text, fullHeader);
         foreach (var package in sorted)
@@ -47,6 +40,45 @@ public static class PackagesIndex
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The header block exactly as <see cref="Write(IReadOnlyDictionary{string, string}, IEnumerable{IReadOnlyDictionary{string, string}}, DateTimeOffset?)"/>
+    /// writes it for <paramref name="packageCount"/> packages. With <see cref="WritePackage"/> an index can be kept as cached
+    /// blocks and written by concatenation: header, then the package blocks in <see cref="BuildIdOrder"/>/CPV order.
+    /// </summary>
+    public static string WriteHeader(IReadOnlyDictionary<string, string> header, int packageCount, DateTimeOffset? timestamp)
+    {
+        var text = new StringBuilder();
+        WriteBlock(text, FullHeader(header, packageCount, timestamp));
+        return text.ToString();
+    }
+
+    /// <summary>One package block (with its blank line) as <c>Write</c> writes it under <paramref name="header"/>.</summary>
+    public static string WritePackage(IReadOnlyDictionary<string, string> header, IReadOnlyDictionary<string, string> package)
+    {
+        var fullHeader = header.ToDictionary(kv => PackagesIndexKeys.IndexName(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        var block = package.ToDictionary(kv => PackagesIndexKeys.IndexName(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        var text = new StringBuilder();
+        WriteBlock(text, Reduce(block, fullHeader));
+        return text.ToString();
+    }
+
+    /// <summary>The tie-break between blocks of one CPV: BUILD_ID as a number, a missing or odd one as 0.</summary>
+    public static long BuildIdOrder(string? buildId) =>
+        long.TryParse(buildId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0;
+
+    private static Dictionary<string, string> FullHeader(IReadOnlyDictionary<string, string> header, int packageCount, DateTimeOffset? timestamp)
+    {
+        var fullHeader = header.ToDictionary(kv => PackagesIndexKeys.IndexName(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        fullHeader["PACKAGES"] = packageCount.ToString(CultureInfo.InvariantCulture);
+        fullHeader["VERSION"] = Version;
+        if (timestamp is { } now)
+        {
+            fullHeader["TIMESTAMP"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        }
+
+        return fullHeader;
     }
 
     /// <summary>Reads an index back into its header and package blocks as written (no defaults filled in).</summary>

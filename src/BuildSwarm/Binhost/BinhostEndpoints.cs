@@ -14,10 +14,14 @@ public static class BinhostEndpoints
     public const string Sha256Header = "X-Content-SHA256";
     public const string LeaseHeader = "X-Lease-Id";
 
+    /// <summary>Optional: the target the uploader believes the job is for; a different one is refused.</summary>
+    public const string TargetHeader = "X-Binhost-Target";
+
     public static IEndpointRouteBuilder MapBinhost(this IEndpointRouteBuilder app)
     {
         app.MapPut("/api/gateway/binhost/upload/{jobId:long}", UploadAsync);
-        app.MapMethods("/binhost/{**path}", [HttpMethods.Get, HttpMethods.Head], Serve);
+        app.MapMethods("/binhost/{**path}", [HttpMethods.Get, HttpMethods.Head], ServeAsync);
+        app.MapBinhostAdmin();
         return app;
     }
 
@@ -51,6 +55,11 @@ public static class BinhostEndpoints
             return Problems.Conflict($"job {jobId} is already done; this completion was dropped");
         }
 
+        if (request.Headers[TargetHeader].ToString() is { Length: > 0 } claimed && claimed != claim.Target)
+        {
+            return Problems.Conflict($"job {jobId} is for target '{claim.Target}', not '{claimed}'");
+        }
+
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = options.Value.MaxUploadBytes;
@@ -66,27 +75,30 @@ public static class BinhostEndpoints
             UploadOutcome.TooLarge => Problems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large", result.Detail),
             UploadOutcome.ChecksumMismatch => Problems.Invalid(Sha256Header, result.Detail),
             UploadOutcome.Truncated => Problems.BadRequest(result.Detail),
+            UploadOutcome.WrongTarget => Problems.Conflict(result.Detail),
             _ => Problems.Status(StatusCodes.Status422UnprocessableEntity, "Invalid package", result.Detail),
         };
     }
 
-    private static IResult Serve(string? path, HttpContext context, BinhostPaths paths, IOptions<GatewayOptions> options)
+    private static async Task<IResult> ServeAsync(string? path, HttpContext context, BinhostFiles files, CancellationToken ct)
     {
-        var target = options.Value.DefaultTarget;
-        var file = path is null ? null : paths.Resolve(target, path);
+        var file = path is null ? null : await files.ResolveAsync(path, ct);
         if (file is null || !File.Exists(file))
         {
             return Problems.NotFound($"no file '{path}' in the binhost");
         }
 
         var info = new FileInfo(file);
+        // Last-Modified of an index is its TIMESTAMP (the writer sets the mtime), which is what clients compare.
         var modified = new DateTimeOffset(info.LastWriteTimeUtc);
         var etag = new EntityTagHeaderValue($"\"{info.Length.ToString("x", CultureInfo.InvariantCulture)}-{info.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
         var isIndex = info.Name.StartsWith("Packages", StringComparison.Ordinal);
         context.Response.Headers.CacheControl = isIndex ? "no-cache" : "public, max-age=31536000, immutable";
+        // Packages.gz is served as the gzip file it is, never with Content-Encoding: Portage gunzips it itself.
         var contentType = info.Name switch
         {
             "Packages" => "text/plain; charset=utf-8",
+            "Packages.gz" => "application/gzip",
             _ => "application/octet-stream",
         };
         return Results.File(file, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true);

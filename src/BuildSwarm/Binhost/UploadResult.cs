@@ -8,6 +8,7 @@ public enum UploadOutcome
     TooLarge,
     Truncated,
     InvalidPackage,
+    WrongTarget,
 }
 
 public sealed record UploadResult(UploadOutcome Outcome, string Detail, PublishedPackage? Package = null);

@@ -19,6 +19,7 @@ internal static class CliApp
             SimulateCommand.Create(),
             LogsCommand.Create(),
             DronesCommand.Create(),
+            BinhostCommand.Create(),
         };
 
         var parse = root.Parse(args);

@@ -36,6 +36,10 @@ public sealed class GatewayOptions
 
     public EnergyOptions Energy { get; set; } = new();
     public SchedulingOptions Scheduling { get; set; } = new();
+    public BinhostOptions Binhost { get; set; } = new();
+
+    /// <summary>Binhost targets; the default target exists even when not listed (then with an empty header).</summary>
+    public List<BinhostTargetOptions> Targets { get; set; } = [];
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>

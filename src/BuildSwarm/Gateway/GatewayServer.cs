@@ -42,6 +42,11 @@ public static class GatewayServer
         // Rewriting the index on start heals a crash between a publish's commit and its index rewrite,
         // and gives clients of a new binhost an empty, valid index instead of a 404.
         await app.Services.GetRequiredService<BinhostIndex>().RewriteAllAsync(options.DefaultTarget, cancellationToken);
+        if (options.Binhost.Sign)
+        {
+            await app.Services.GetRequiredService<BinhostSigner>().EnsureKeyAsync(cancellationToken);
+        }
+
         app.UseRoleDefaults();
         await app.UseMonitoringAsync(cancellationToken);
         app.MapBuilds();
@@ -68,6 +73,12 @@ public static class GatewayServer
 
     private static IServiceCollection AddBinhost(this IServiceCollection services, string dataDir) =>
         services.AddSingleton(new BinhostPaths(dataDir))
+            .AddSingleton<BinhostTargets>()
             .AddSingleton<BinhostIndex>()
-            .AddSingleton<BinhostPublisher>();
+            .AddSingleton<BinhostSigner>()
+            .AddSingleton<BinhostPublisher>()
+            .AddSingleton<BinhostReleases>()
+            .AddSingleton<BinhostFiles>()
+            .AddSingleton<BinhostGarbageCollector>()
+            .AddSingleton<BinhostVerifier>();
 }

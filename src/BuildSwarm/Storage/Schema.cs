@@ -129,4 +129,33 @@ internal static class Schema
             samples     INTEGER NOT NULL
         );
         """;
+
+    /// <summary>V5, binhost releases (frozen indexes that share the package files) and the stable alias per target.</summary>
+    public const string V5 = """
+        CREATE TABLE binhost_releases (
+            target      TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            seq         INTEGER NOT NULL,
+            timestamp   INTEGER NOT NULL,
+            packages    INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL,
+            PRIMARY KEY (target, name)
+        );
+        CREATE TABLE binhost_release_entries (
+            target      TEXT NOT NULL,
+            release     TEXT NOT NULL,
+            cpv         TEXT NOT NULL,
+            build_id    INTEGER NOT NULL,
+            path        TEXT NOT NULL,
+            size        INTEGER NOT NULL,
+            md5         TEXT NOT NULL,
+            sha1        TEXT NOT NULL,
+            PRIMARY KEY (target, release, path)
+        );
+        CREATE INDEX binhost_release_entries_cpv ON binhost_release_entries(target, cpv);
+        CREATE TABLE binhost_stable (
+            target      TEXT PRIMARY KEY,
+            release     TEXT NOT NULL
+        );
+        """;
 }
