@@ -68,7 +68,7 @@ internal static class BinhostHarness
         while (leases.Count < cpvs.Length)
         {
             using var lease = await gateway.Cluster.PostAsJsonAsync("api/gateway/jobs/lease",
-                new LeaseRequest(orchestrator, "drone-a", "drone-a", 64), SwarmJsonContext.Default.LeaseRequest);
+                new LeaseRequest(orchestrator, "drone-a", "drone-a", 64, Cores: 1024, Slots: 256), SwarmJsonContext.Default.LeaseRequest);
             lease.EnsureSuccessStatusCode();
             var got = (await lease.Content.ReadFromJsonAsync(SwarmJsonContext.Default.LeaseReply))!.Leases;
             Assert.NotEmpty(got);
