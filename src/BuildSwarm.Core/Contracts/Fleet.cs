@@ -16,11 +16,27 @@ public sealed record DroneRegistration(
     int Slots,
     string? ReportIp = null,
     string? NodeId = null,
-    string Version = "");
+    string Version = "",
+    string? HostName = null,
+    IReadOnlyList<string>? Addresses = null);
 
-public sealed record DroneRegistered(string DroneId, string DroneToken, string GatewayUrl, int HeartbeatSeconds);
+/// <summary>
+/// <paramref name="DroneToken"/> authenticates this session with this orchestrator; <paramref name="Credential"/>
+/// is the drone's lasting credential, sent once when the gateway first admits it.
+/// </summary>
+public sealed record DroneRegistered(
+    string DroneId,
+    string DroneToken,
+    string GatewayUrl,
+    int HeartbeatSeconds,
+    string State = DroneAdmissionStates.Approved,
+    string? Credential = null,
+    string? Name = null);
 
-public sealed record DroneHeartbeat(IReadOnlyList<string> LeaseIds, double Load1 = 0);
+public sealed record DroneHeartbeat(IReadOnlyList<string> LeaseIds, double Load1 = 0, IReadOnlyList<HeldLeaseReport>? Held = null);
+
+/// <summary>A lease a drone holds, with enough to let another orchestrator take over renewing it.</summary>
+public sealed record HeldLeaseReport(string LeaseId, long JobId, string Cpv);
 
 /// <summary>Leases the drone holds that are no longer valid: it should stop working on them.</summary>
 public sealed record DroneHeartbeatReply(IReadOnlyList<string> Revoked);
@@ -35,7 +51,11 @@ public sealed record DroneView(
     string State,
     string? Address,
     IReadOnlyList<string> Jobs,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen,
+    string? ReportedAddress = null,
+    string? ObservedAddress = null,
+    bool BehindNat = false,
+    bool MaskedByGateway = false);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 
@@ -48,4 +68,5 @@ public sealed record SwarmStatus(
     IReadOnlyList<OrchestratorView> Orchestrators,
     IReadOnlyDictionary<string, int> Jobs,
     IReadOnlyList<BuildSummary> Builds,
-    int BinhostPackages);
+    int BinhostPackages,
+    IReadOnlyList<SiteStatus>? Sites = null);

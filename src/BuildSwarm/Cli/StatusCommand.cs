@@ -49,10 +49,25 @@ internal static class StatusCommand
         foreach (var drone in status.Drones)
         {
             drones.AddRow(Markup.Escape(drone.Name), Markup.Escape(drone.Site), Markup.Escape(drone.State), drone.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(drone.Address ?? ""), Markup.Escape(string.Join(", ", drone.Jobs)));
+                drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape((drone.Address ?? "") + (drone.BehindNat ? " (NAT)" : "")), Markup.Escape(string.Join(", ", drone.Jobs)));
         }
 
         AnsiConsole.Write(drones);
+
+        if (status.Sites is { Count: > 0 } sites)
+        {
+            var table = new Table().AddColumns("Site", "Reachable", "Last sync", "Cores online", "Drones online", "Drones", "Jobs running", "Primary", "Secondary");
+            foreach (var site in sites)
+            {
+                table.AddRow(Markup.Escape(site.Site), site.Reachable ? "yes" : "[red]UNREACHABLE[/]",
+                    site.LastSyncAgeSeconds is { } age ? $"{age:0}s ago" : "never",
+                    site.CoresOnline.ToString(System.Globalization.CultureInfo.InvariantCulture), site.DronesOnline.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    site.Drones.ToString(System.Globalization.CultureInfo.InvariantCulture), site.JobsRunning.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(site.Primary ?? "-"), Markup.Escape(site.Secondary ?? "-"));
+            }
+
+            AnsiConsole.Write(table);
+        }
 
         var jobs = new Table().AddColumns("Job state", "Count");
         foreach (var (state, count) in status.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal))

@@ -31,6 +31,7 @@ public static class DroneHost
         {
             Timeout = TimeSpan.FromMinutes(30),
         });
+        builder.Services.AddSingleton<OrchestratorLocator>();
         builder.Services.AddSingleton<OrchestratorClient>();
         builder.Services.AddSingleton<IBuilder>(sp => options.Builder.Kind switch
         {

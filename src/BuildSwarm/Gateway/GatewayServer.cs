@@ -1,3 +1,4 @@
+using BuildSwarm.Admission;
 using BuildSwarm.Binhost;
 using BuildSwarm.Configuration;
 using BuildSwarm.Dashboard;
@@ -25,6 +26,7 @@ public static class GatewayServer
         builder.Services.AddSingleton(db);
         builder.Services.AddJobs();
         builder.Services.AddFleetRegistry();
+        builder.Services.AddAdmission();
         builder.Services.AddBinhost(options.DataDir);
 
         var app = builder.Build();
@@ -36,6 +38,7 @@ public static class GatewayServer
         app.MapStatus();
         app.MapLeases();
         app.MapOrchestratorRegistry();
+        app.MapAdmission();
         app.MapBinhost();
         app.MapDashboard();
         return app;

@@ -8,7 +8,7 @@ namespace BuildSwarm.Storage;
 /// </summary>
 public sealed class SwarmDatabase : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -35,8 +35,18 @@ public sealed class SwarmDatabase : IDisposable
         var version = Convert.ToInt32(await ScalarAsync(connection, null, "PRAGMA user_version;", cancellationToken));
         if (version < SchemaVersion)
         {
+            // Each step runs once, in order, so a V1 database gains V2 without losing anything.
             await using var transaction = connection.BeginTransaction();
-            await ExecuteAsync(connection, transaction, Schema.V1, cancellationToken);
+            if (version < 1)
+            {
+                await ExecuteAsync(connection, transaction, Schema.V1, cancellationToken);
+            }
+
+            if (version < 2)
+            {
+                await ExecuteAsync(connection, transaction, Schema.V2, cancellationToken);
+            }
+
             await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SchemaVersion};", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
