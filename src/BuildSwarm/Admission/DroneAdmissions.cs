@@ -114,6 +114,15 @@ public sealed partial class DroneAdmissions(SwarmDatabase db, GatewaySecrets sec
             return list;
         }, cancellationToken);
 
+    /// <summary>Why the drone may not take work, or null when it may (approved, or a drone this gateway never admitted).</summary>
+    public Task<string?> RefusalForWorkAsync(string droneId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async connection =>
+            await SwarmDatabase.ScalarAsync(connection, null, "SELECT state FROM drones WHERE id = $id", cancellationToken, ("$id", droneId)) is string state
+                && state != DroneAdmissionStates.Approved
+                ? $"drone {droneId} is {state}: only approved drones get work"
+                : null,
+            cancellationToken);
+
     /// <summary>The current decision on each drone an orchestrator reports; drones the gateway does not know are <c>unknown</c>.</summary>
     public async Task<IReadOnlyList<DroneDecision>> DecisionsAsync(IEnumerable<string> droneIds, CancellationToken cancellationToken)
     {

@@ -56,17 +56,24 @@ internal static class StatusCommand
 
         if (status.Sites is { Count: > 0 } sites)
         {
-            var table = new Table().AddColumns("Site", "Reachable", "Last sync", "Cores online", "Drones online", "Drones", "Jobs running", "Primary", "Secondary");
+            var table = new Table().AddColumns("Site", "Reachable", "Synced", "Cores", "Drones", "Jobs", "Orchestrators");
             foreach (var site in sites)
             {
-                table.AddRow(Markup.Escape(site.Site), site.Reachable ? "yes" : "[red]UNREACHABLE[/]",
+                var invariant = System.Globalization.CultureInfo.InvariantCulture;
+                table.AddRow(Markup.Escape(site.Site), site.Reachable ? "yes" : "[red]NO[/]",
                     site.LastSyncAgeSeconds is { } age ? $"{age:0}s ago" : "never",
-                    site.CoresOnline.ToString(System.Globalization.CultureInfo.InvariantCulture), site.DronesOnline.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    site.Drones.ToString(System.Globalization.CultureInfo.InvariantCulture), site.JobsRunning.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Markup.Escape(site.Primary ?? "-"), Markup.Escape(site.Secondary ?? "-"));
+                    site.CoresOnline.ToString(invariant), $"{site.DronesOnline.ToString(invariant)}/{site.Drones.ToString(invariant)}",
+                    site.JobsRunning.ToString(invariant), Markup.Escape($"{site.Primary ?? "-"} / {site.Secondary ?? "-"}"));
             }
 
             AnsiConsole.Write(table);
+
+            // Said in words as well: a narrow terminal may cut a table cell, never this line.
+            foreach (var site in sites.Where(s => !s.Reachable))
+            {
+                AnsiConsole.MarkupLine($"[red]Site {Markup.Escape(site.Site)} is UNREACHABLE[/]: its orchestrators last synced {site.LastSyncAgeSeconds:0}s ago; " +
+                    $"its {site.Drones} drone(s) are not counted online");
+            }
         }
 
         var jobs = new Table().AddColumns("Job state", "Count");

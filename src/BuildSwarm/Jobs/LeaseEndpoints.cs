@@ -49,7 +49,7 @@ public static class LeaseEndpoints
     }
 
     /// <summary>Long-polls up to <c>wait</c> seconds for a ready job, so idle drones get work the moment it appears.</summary>
-    private static async Task<IResult> LeaseAsync(HttpRequest request, JobStore jobs, JobSignal signal, FleetRegistry fleet, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> LeaseAsync(HttpRequest request, JobStore jobs, JobSignal signal, FleetRegistry fleet, Admission.DroneAdmissions admissions, TimeProvider time, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.LeaseRequest, ct);
         if (error is not null)
@@ -68,6 +68,12 @@ public static class LeaseEndpoints
         {
             var remaining = deadline - time.GetUtcNow();
             var waiter = signal.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, ct);
+            if (await admissions.RefusalForWorkAsync(body.DroneId, ct) is { } refusal)
+            {
+                // Checked on every wakeup: a drone rejected during a long poll gets nothing more.
+                return Problems.Status(StatusCodes.Status403Forbidden, "Drone may not work", refusal);
+            }
+
             var leases = await jobs.LeaseAsync(body, ct);
             if (leases.Count > 0 || time.GetUtcNow() >= deadline)
             {
