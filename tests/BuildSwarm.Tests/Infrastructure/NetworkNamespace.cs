@@ -84,9 +84,12 @@ public sealed class NetworkNamespace : IDisposable
     public void SourceNatIncoming(string sourceCidr, string address) =>
         Exec("iptables", "-t", "nat", "-A", "INPUT", "-s", sourceCidr, "-j", "SNAT", "--to-source", address);
 
-    /// <summary>Adds a fixed delay to packets leaving <paramref name="interfaceName"/> (netem).</summary>
-    public void Delay(string interfaceName, TimeSpan delay) =>
-        Exec("tc", "qdisc", "add", "dev", interfaceName, "root", "netem", "delay", $"{(int)delay.TotalMilliseconds}ms");
+    /// <summary>
+    /// Adds a fixed delay to packets leaving <paramref name="interfaceName"/> (netem); false when the kernel
+    /// has no netem (sch_netem), so a test can go on without the delay and say so.
+    /// </summary>
+    public bool TryDelay(string interfaceName, TimeSpan delay) =>
+        Shell("ip", "netns", "exec", Name, "tc", "qdisc", "add", "dev", interfaceName, "root", "netem", "delay", $"{(int)delay.TotalMilliseconds}ms").Code == 0;
 
     public void SetLink(string interfaceName, bool up) => Ip("link", "set", interfaceName, up ? "up" : "down");
 
