@@ -159,7 +159,7 @@ public static class DroneEndpoints
         IReadOnlyList<JobLease> leases;
         try
         {
-            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, record.Registration.Name), wait, ct);
+            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, record.Name), wait, ct);
         }
         catch (HttpRequestException ex)
         {

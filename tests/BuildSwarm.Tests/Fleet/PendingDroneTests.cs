@@ -60,6 +60,35 @@ public sealed class PendingDroneTests
         Assert.Equal(DroneAdmissionStates.Rejected, (await ListAsync(admin)).Single().Admission);
     }
 
+    [Fact]
+    public async Task An_approval_survives_restarts_of_the_gateway_and_the_orchestrator()
+    {
+        await using var swarm = new LocalSwarm();
+        await swarm.StartGatewayAsync();
+        await swarm.StartOrchestratorAsync();
+        var token = await swarm.CreateJoinTokenAsync(new JoinTokenRequest(SingleUse: true));
+        var demo = new Dictionary<string, string> { ["BUILDSWARM_DEMO_SECONDS"] = "0.1" };
+        swarm.StartDrone("keeper", SwarmProcess.DemoBuilder, builderEnvironment: demo,
+            environment: new() { ["BUILDSWARM_Drone__JoinToken"] = token.Token });
+        string[] admin = ["--gateway", swarm.GatewayUrl, "--token", swarm.AdminToken];
+        await Poll.UntilAsync(async () => (await ListAsync(admin)).Any(d => d.Name == "keeper"), Timeout, "keeper to be listed", () => swarm.Logs);
+        await CliRun.OkAsync(null, ["drones", "approve", "keeper", .. admin]);
+        await CliRun.OkAsync(null, ["drones", "rename", "keeper", "attic-box", .. admin]);
+
+        await swarm.Orchestrator!.KillAsync();
+        await swarm.Gateway!.KillAsync();
+        await swarm.StartGatewayAsync();
+        await swarm.StartOrchestratorAsync();
+
+        // The drone registers again with its credential (its token is spent) and is still approved, under its new name.
+        var build = await swarm.SubmitAsync(new SubmitBuildRequest([new PackageRequest("app-misc/hello-1.0")]));
+        var done = await swarm.WaitForBuildAsync(build.BuildId, Timeout);
+        Assert.Equal("done", done.State);
+        Assert.Equal("attic-box", Assert.Single(done.Jobs).Drone);
+        var drone = Assert.Single(await ListAsync(admin));
+        Assert.Equal((DroneAdmissionStates.Approved, "attic-box"), (drone.Admission, drone.Name));
+    }
+
     private static async Task<IReadOnlyList<FleetDrone>> ListAsync(string[] admin) =>
         JsonSerializer.Deserialize(await CliRun.OkAsync(null, ["drones", "list", "--json", .. admin]), SwarmJsonContext.Default.IReadOnlyListFleetDrone)!;
 
