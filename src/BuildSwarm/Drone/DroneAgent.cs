@@ -81,7 +81,7 @@ public sealed partial class DroneAgent(
             }
 
             await Task.Delay(retry, time, cancellationToken);
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, RefusedRetry.Ticks));
+            retry = retry >= RefusedRetry ? RefusedRetry : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
     }
 

@@ -12,14 +12,14 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options, Or
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
 
-    private DroneRegistered? _session;
-    private string? _sessionUrl;
+    // One reference, so the session and the orchestrator it is with are always read together.
+    private SessionState? _state;
     private string? _gatewayUrl;
 
-    public DroneRegistered? Session => _session;
+    public DroneRegistered? Session => _state?.Registered;
 
     /// <summary>The orchestrator this drone's session is with.</summary>
-    public string? SessionUrl => _sessionUrl;
+    public string? SessionUrl => _state?.Url;
 
     /// <summary>
     /// Registers with the current orchestrator: with the drone's own credential when it has one, else (or when the
@@ -47,9 +47,8 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options, Or
             DroneCredential.Save(options.WorkDir, issued);
         }
 
-        _sessionUrl = url;
         _gatewayUrl = session.GatewayUrl;
-        _session = session;
+        _state = new SessionState(session, url);
         return session;
     }
 
@@ -66,11 +65,7 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options, Or
             : (response.StatusCode, null, await Cli.ProblemText.ReadAsync(response, cancellationToken));
     }
 
-    public void Forget()
-    {
-        _session = null;
-        _sessionUrl = null;
-    }
+    public void Forget() => _state = null;
 
     public async Task<DroneHeartbeatReply> HeartbeatAsync(DroneHeartbeat heartbeat, CancellationToken cancellationToken)
     {
@@ -109,7 +104,7 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options, Or
     public async Task<(HttpStatusCode Status, string Body)> UploadAsync(JobLease lease, string file, string sha256, CancellationToken cancellationToken)
     {
         // Uploads go straight to the gateway, so a drone between orchestrators still delivers what it built.
-        var gatewayUrl = _session?.GatewayUrl ?? _gatewayUrl ?? throw new NotRegisteredException();
+        var gatewayUrl = _gatewayUrl ?? throw new NotRegisteredException();
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
         using var request = new HttpRequestMessage(HttpMethod.Put, $"{gatewayUrl.TrimEnd('/')}/api/gateway/binhost/upload/{lease.JobId}")
         {
@@ -125,8 +120,7 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options, Or
 
     private async Task<HttpResponseMessage> SendAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var session = _session ?? throw new NotRegisteredException();
-        var url = _sessionUrl!;
+        var (session, url) = _state ?? throw new NotRegisteredException();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/api/orchestrator/drones/{session.DroneId}/{path}")
         {
             Content = JsonContent.Create(body, type),
@@ -177,6 +171,8 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options, Or
         }
     }
 }
+
+internal sealed record SessionState(DroneRegistered Registered, string Url);
 
 public sealed class NotRegisteredException() : Exception("this drone is not registered with its orchestrator");
 

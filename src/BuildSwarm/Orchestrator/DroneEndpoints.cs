@@ -12,6 +12,9 @@ public static class DroneEndpoints
 {
     private const int MaxWaitSeconds = 20;
 
+    /// <summary>This host's addresses, sent with every admission so the gateway never records one of them as a drone's.</summary>
+    private static readonly Lazy<IReadOnlyList<string>> OwnAddresses = new(Fleet.LocalAddresses.AllAsText);
+
     public static IEndpointRouteBuilder MapDrones(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/orchestrator/drones/register", RegisterAsync);
@@ -137,8 +140,6 @@ public static class DroneEndpoints
         return Results.Json(new DroneRegistered(record.Id, record.Token, o.GatewayUrl, Math.Max(1, o.SyncSeconds), admission.State, admission.Credential, admission.Name),
             SwarmJsonContext.Default.DroneRegistered);
     }
-
-    private static readonly Lazy<IReadOnlyList<string>> OwnAddresses = new(Fleet.LocalAddresses.AllAsText);
 
     /// <summary>Long-polls the gateway for one job for this drone; 204 when there is none.</summary>
     private static async Task<IResult> WorkAsync(HttpContext http, GatewayClient gateway, DroneRegistry drones, CancellationToken ct)
