@@ -20,12 +20,33 @@ public sealed record DroneRegistration(
     string? NodeId = null,
     string Version = "",
     IReadOnlyList<string>? Targets = null,
-    DroneRole Role = DroneRole.Normal);
+    DroneRole Role = DroneRole.Normal,
+    string? HostName = null,
+    IReadOnlyList<string>? Addresses = null);
 
-public sealed record DroneRegistered(string DroneId, string DroneToken, string GatewayUrl, int HeartbeatSeconds);
+/// <summary>
+/// <paramref name="DroneToken"/> authenticates this session with this orchestrator; <paramref name="Credential"/>
+/// is the drone's lasting credential, sent once when the gateway first admits it.
+/// </summary>
+public sealed record DroneRegistered(
+    string DroneId,
+    string DroneToken,
+    string GatewayUrl,
+    int HeartbeatSeconds,
+    string State = DroneAdmissionStates.Approved,
+    string? Credential = null,
+    string? Name = null);
 
 /// <summary><c>Watts</c> and <c>PowerSource</c> ("rapl" or "estimate") are absent when the drone cannot tell.</summary>
-public sealed record DroneHeartbeat(IReadOnlyList<string> LeaseIds, double Load1 = 0, double? Watts = null, string? PowerSource = null);
+public sealed record DroneHeartbeat(
+    IReadOnlyList<string> LeaseIds,
+    double Load1 = 0,
+    double? Watts = null,
+    string? PowerSource = null,
+    IReadOnlyList<HeldLeaseReport>? Held = null);
+
+/// <summary>A lease a drone holds, with enough to let another orchestrator take over renewing it.</summary>
+public sealed record HeldLeaseReport(string LeaseId, long JobId, string Cpv);
 
 /// <summary>Leases the drone holds that are no longer valid: it should stop working on them.</summary>
 public sealed record DroneHeartbeatReply(IReadOnlyList<string> Revoked);
@@ -44,7 +65,11 @@ public sealed record DroneView(
     double? Watts = null,
     string? PowerSource = null,
     DroneRole Role = DroneRole.Normal,
-    DateTimeOffset? GroundedUntil = null);
+    DateTimeOffset? GroundedUntil = null,
+    string? ReportedAddress = null,
+    string? ObservedAddress = null,
+    bool BehindNat = false,
+    bool MaskedByGateway = false);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 
@@ -57,4 +82,5 @@ public sealed record SwarmStatus(
     IReadOnlyList<OrchestratorView> Orchestrators,
     IReadOnlyDictionary<string, int> Jobs,
     IReadOnlyList<BuildSummary> Builds,
-    int BinhostPackages);
+    int BinhostPackages,
+    IReadOnlyList<SiteStatus>? Sites = null);

@@ -18,8 +18,9 @@ internal static class CliApp
             StatusCommand.Create(),
             SimulateCommand.Create(),
             LogsCommand.Create(),
-            DronesCommand.Create(),
             BinhostCommand.Create(),
+            TokenCommand.Create(),
+            DronesCommandGroup.Create(),
         };
 
         var parse = root.Parse(args);

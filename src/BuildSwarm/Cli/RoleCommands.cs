@@ -42,7 +42,8 @@ internal static class RoleCommands
         var gateway = new Option<string?>("--gateway") { Description = "Gateway URL" };
         var token = new Option<string?>("--token") { Description = "Gateway cluster token (<gateway data>/cluster.token)" };
         var site = new Option<string?>("--site") { Description = "Site name" };
-        var command = new Command("orchestrator", "Run a site orchestrator: admits drones, leases jobs from the gateway") { config, port, gateway, token, site };
+        var role = new Option<string?>("--role") { Description = "primary or secondary (default primary)" };
+        var command = new Command("orchestrator", "Run a site orchestrator: admits drones, leases jobs from the gateway") { config, port, gateway, token, site, role };
         command.SetAction(async (parse, ct) =>
         {
             var configuration = NodeConfiguration.Load(parse.GetValue(config), new Dictionary<string, string?>
@@ -51,8 +52,14 @@ internal static class RoleCommands
                 ["Orchestrator:GatewayUrl"] = parse.GetValue(gateway),
                 ["Orchestrator:GatewayToken"] = parse.GetValue(token),
                 ["Orchestrator:Site"] = parse.GetValue(site),
+                ["Orchestrator:Role"] = parse.GetValue(role),
             });
             var options = configuration.Section<OrchestratorOptions>("Orchestrator");
+            if (options.Role is not ("primary" or "secondary"))
+            {
+                throw new UsageException($"--role / Orchestrator:Role must be 'primary' or 'secondary', not '{options.Role}'");
+            }
+
             if (string.IsNullOrEmpty(options.GatewayToken))
             {
                 throw new CliException("the orchestrator needs the gateway's cluster token: --token or Orchestrator:GatewayToken");
@@ -71,17 +78,21 @@ internal static class RoleCommands
     public static Command Drone()
     {
         var config = CommonOptions.Config();
-        var orchestrator = new Option<string?>("--orchestrator") { Description = "Orchestrator URL" };
+        var orchestrator = new Option<string?>("--orchestrator") { Description = "Orchestrator URL (optional with --gateway: discovery finds it)" };
+        var gatewayUrl = new Option<string?>("--gateway") { Description = "Gateway URL, for discovery of the site's orchestrators" };
+        var droneSite = new Option<string?>("--site") { Description = "Site whose orchestrators to use (needed when the gateway knows several)" };
         var token = new Option<string?>("--token") { Description = "Join token" };
         var name = new Option<string?>("--name") { Description = "Drone name (default: host name)" };
         var work = new Option<string?>("--work-dir") { Description = "Working directory (default ./swarm-data/drone)" };
         var builderCommand = new Option<string?>("--builder-command") { Description = "Command the 'command' builder runs per job" };
-        var command = new Command("drone", "Run a build drone") { config, orchestrator, token, name, work, builderCommand };
+        var command = new Command("drone", "Run a build drone") { config, orchestrator, gatewayUrl, droneSite, token, name, work, builderCommand };
         command.SetAction(async (parse, ct) =>
         {
             var configuration = NodeConfiguration.Load(parse.GetValue(config), new Dictionary<string, string?>
             {
                 ["Drone:OrchestratorUrl"] = parse.GetValue(orchestrator),
+                ["Drone:GatewayUrl"] = parse.GetValue(gatewayUrl),
+                ["Drone:Site"] = parse.GetValue(droneSite),
                 ["Drone:JoinToken"] = parse.GetValue(token),
                 ["Drone:Name"] = parse.GetValue(name),
                 ["Drone:WorkDir"] = parse.GetValue(work),
@@ -90,7 +101,7 @@ internal static class RoleCommands
             var options = configuration.Section<DroneOptions>("Drone");
             using var host = DroneHost.Create(options);
             await host.StartAsync(ct);
-            Output.Line($"Drone {options.Name} working for {options.OrchestratorUrl}");
+            Output.Line($"Drone {options.Name} working for {options.OrchestratorUrl ?? $"the orchestrators {options.GatewayUrl} names"}");
             await WaitForShutdownAsync(ct);
             await host.StopAsync(CancellationToken.None);
             return 0;

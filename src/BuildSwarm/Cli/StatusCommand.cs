@@ -61,10 +61,32 @@ internal static class StatusCommand
         foreach (var drone in status.Drones)
         {
             drones.AddRow(Markup.Escape(drone.Name), Markup.Escape(drone.Site), Markup.Escape(DronesCommand.StateText(drone)), drone.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(drone.Address ?? ""), Markup.Escape(string.Join(", ", drone.Jobs)));
+                drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape((drone.Address ?? "") + (drone.BehindNat ? " (NAT)" : "")), Markup.Escape(string.Join(", ", drone.Jobs)));
         }
 
         AnsiConsole.Write(drones);
+
+        if (status.Sites is { Count: > 0 } sites)
+        {
+            var table = new Table().AddColumns("Site", "Reachable", "Synced", "Cores", "Drones", "Jobs", "Orchestrators");
+            foreach (var site in sites)
+            {
+                var invariant = System.Globalization.CultureInfo.InvariantCulture;
+                table.AddRow(Markup.Escape(site.Site), site.Reachable ? "yes" : "[red]NO[/]",
+                    site.LastSyncAgeSeconds is { } age ? $"{age:0}s ago" : "never",
+                    site.CoresOnline.ToString(invariant), $"{site.DronesOnline.ToString(invariant)}/{site.Drones.ToString(invariant)}",
+                    site.JobsRunning.ToString(invariant), Markup.Escape($"{site.Primary ?? "-"} / {site.Secondary ?? "-"}"));
+            }
+
+            AnsiConsole.Write(table);
+
+            // Said in words as well: a narrow terminal may cut a table cell, never this line.
+            foreach (var site in sites.Where(s => !s.Reachable))
+            {
+                AnsiConsole.MarkupLine($"[red]Site {Markup.Escape(site.Site)} is UNREACHABLE[/]: its orchestrators last synced {site.LastSyncAgeSeconds:0}s ago; " +
+                    $"its {site.Drones} drone(s) are not counted online");
+            }
+        }
 
         var jobs = new Table().AddColumns("Job state", "Count");
         foreach (var (state, count) in status.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal))

@@ -61,13 +61,16 @@ internal static class SwarmUp
         await orchestrator.StartAsync(ct);
         await WaitForRegistrationAsync(orchestrator.Services.GetRequiredService<GatewayClient>(), ct);
 
+        // Local drones are the operator's own: they join with an auto-approving token, so `up` needs no admission step.
+        var joinToken = await gateway.Services.GetRequiredService<Admission.JoinTokens>().CreateAsync(
+            new JoinTokenRequest(ExpiresInSeconds: 24 * 3600, AutoApprove: true, Note: "build-swarm up: local drones"), ct);
         var droneHosts = new List<IHost>();
         for (var i = 1; i <= droneCount; i++)
         {
             var droneOptions = configuration.Section<DroneOptions>("Drone");
             droneOptions.Name = $"{Environment.MachineName}-drone-{i}";
             droneOptions.OrchestratorUrl = OrchestratorAddress.ListenToPublic(orchestratorOptions.Listen);
-            droneOptions.JoinToken = secrets.ClusterToken;
+            droneOptions.JoinToken = joinToken.Token;
             droneOptions.WorkDir = Path.Combine(gatewayOptions.DataDir, "drones", $"drone-{i}");
             droneOptions.Cores = configuration["Drone:Cores"] is null ? Math.Max(1, Environment.ProcessorCount / droneCount) : droneOptions.Cores;
             droneOptions.Builder.Command ??= $"'{Path.Combine(AppContext.BaseDirectory, "builders", "demo-builder.sh")}'";

@@ -40,6 +40,8 @@ public sealed class GatewayOptions
 
     /// <summary>Binhost targets; the default target exists even when not listed (then with an empty header).</summary>
     public List<BinhostTargetOptions> Targets { get; set; } = [];
+    /// <summary>An orchestrator silent this long is unhealthy; a site whose orchestrators all are is unreachable.</summary>
+    public int OrchestratorTimeoutSeconds { get; set; } = 30;
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>
@@ -53,9 +55,6 @@ public sealed class OrchestratorOptions
 
     /// <summary>The gateway's cluster token.</summary>
     public string? GatewayToken { get; set; }
-
-    /// <summary>Token drones present to register; defaults to the gateway token.</summary>
-    public string? JoinToken { get; set; }
 
     public string Name { get; set; } = Environment.MachineName;
 
@@ -72,8 +71,16 @@ public sealed class OrchestratorOptions
 /// <summary>Settings of the drone role (config section <c>Drone</c>).</summary>
 public sealed class DroneOptions
 {
-    public string OrchestratorUrl { get; set; } = "http://127.0.0.1:8091";
+    /// <summary>A fixed orchestrator; without it (or when it does not answer) the gateway's discovery picks one.</summary>
+    public string? OrchestratorUrl { get; set; }
 
+    /// <summary>The gateway, asked which orchestrators serve <see cref="Site"/> (discovery).</summary>
+    public string? GatewayUrl { get; set; }
+
+    /// <summary>Site whose orchestrators this drone uses when it finds them through discovery; empty = the only site.</summary>
+    public string? Site { get; set; }
+
+    /// <summary>Join token; needed only until the drone has its own credential (kept in the work directory).</summary>
     public string? JoinToken { get; set; }
 
     public string Name { get; set; } = Environment.MachineName;

@@ -17,6 +17,7 @@ namespace BuildSwarm.Drone;
 public sealed partial class DroneAgent(
     DroneOptions options,
     OrchestratorClient orchestrator,
+    OrchestratorLocator locator,
     IBuilder builder,
     PortageTree tree,
     TimeProvider time,
@@ -27,7 +28,9 @@ public sealed partial class DroneAgent(
     private const int WorkWaitSeconds = 20;
     private static readonly TimeSpan UploadGiveUp = TimeSpan.FromMinutes(10);
 
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+    private static readonly TimeSpan RefusedRetry = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _registering = new(1, 1);
 
     /// <summary>Jobs at once: from cores and RAM unless configured; a sweeper builds one job at a time.</summary>
@@ -51,6 +54,7 @@ public sealed partial class DroneAgent(
         while (orchestrator.Session is null)
         {
             await _registering.WaitAsync(cancellationToken);
+            var url = locator.Current ?? "(discovery)";
             try
             {
                 if (orchestrator.Session is not null)
@@ -58,15 +62,24 @@ public sealed partial class DroneAgent(
                     return;
                 }
 
-                var registration = new DroneRegistration(options.Name, options.Cores, RamMb(), Slots, options.ReportIp,
-                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current, [.. options.EffectiveTargets().Keys.Order(StringComparer.Ordinal)], options.Role);
+                var addresses = DroneAddresses.Detect(options);
+                var registration = new DroneRegistration(options.Name, options.Cores, RamMb(), Slots, addresses.Reported,
+                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current, [.. options.EffectiveTargets().Keys.Order(StringComparer.Ordinal)], options.Role,
+                    Environment.MachineName, addresses.All);
                 var session = await orchestrator.RegisterAsync(registration, cancellationToken);
-                LogRegistered(options.Name, session.DroneId, options.OrchestratorUrl);
+                LogRegistered(session.Name ?? options.Name, session.DroneId, orchestrator.SessionUrl!, session.State);
                 return;
+            }
+            catch (NotAdmittedException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Refused by the gateway: asking again soon would only fill its log.
+                LogRefused(ex.Status, ex.Message);
+                retry = RefusedRetry;
             }
             catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                LogUnreachable(options.OrchestratorUrl, ex.Message);
+                LogUnreachable(url, ex.Message);
+                await MoveOnIfUnreachableAsync(ex, cancellationToken);
             }
             finally
             {
@@ -74,7 +87,17 @@ public sealed partial class DroneAgent(
             }
 
             await Task.Delay(retry, time, cancellationToken);
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            retry = retry >= RefusedRetry ? RefusedRetry : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+
+    /// <summary>An orchestrator that does not answer at all (not one that answers with an error) is left for another.</summary>
+    private async Task MoveOnIfUnreachableAsync(Exception ex, CancellationToken cancellationToken)
+    {
+        if (ex is HttpRequestException { StatusCode: null } && (orchestrator.SessionUrl ?? locator.Current) is { } url)
+        {
+            orchestrator.Forget();
+            await locator.FailoverAsync(url, cancellationToken);
         }
     }
 
@@ -85,21 +108,23 @@ public sealed partial class DroneAgent(
             try
             {
                 await EnsureRegisteredAsync(stoppingToken);
+                var held = _running.Values.Select(r => new HeldLeaseReport(r.Lease.LeaseId, r.Lease.JobId, r.Lease.Cpv)).ToList();
                 var load = LoadAverage();
                 var (watts, source) = power.Read(load);
-                var reply = await orchestrator.HeartbeatAsync(new DroneHeartbeat(_running.Keys.ToList(), load, watts, source), stoppingToken);
+                var reply = await orchestrator.HeartbeatAsync(new DroneHeartbeat(held.Select(h => h.LeaseId).ToList(), load, watts, source, held), stoppingToken);
                 foreach (var revoked in reply.Revoked)
                 {
-                    if (_running.TryGetValue(revoked, out var cancel))
+                    if (_running.TryGetValue(revoked, out var job))
                     {
                         LogRevoked(revoked);
-                        await cancel.CancelAsync();
+                        await job.Cancel.CancelAsync();
                     }
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or NotAdmittedException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
                 LogHeartbeatFailed(ex.Message);
+                await MoveOnIfUnreachableAsync(ex, stoppingToken);
             }
 
             var interval = orchestrator.Session?.HeartbeatSeconds ?? options.HeartbeatSeconds;
@@ -122,9 +147,10 @@ public sealed partial class DroneAgent(
                     await RunJobAsync(lease, stoppingToken);
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or NotAdmittedException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
                 LogWorkFailed(ex.Message);
+                await MoveOnIfUnreachableAsync(ex, stoppingToken);
                 await Task.Delay(retry, time, stoppingToken);
                 retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
@@ -134,11 +160,11 @@ public sealed partial class DroneAgent(
     private async Task RunJobAsync(JobLease lease, CancellationToken stoppingToken)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        _running[lease.LeaseId] = cancel;
+        _running[lease.LeaseId] = new RunningJob(lease, cancel);
         var directory = JobDirectory.Create(options.WorkDir, lease.JobId);
         try
         {
-            await orchestrator.ProgressAsync(lease.JobId, new JobProgress(lease.LeaseId, JobState.Building), cancel.Token);
+            await ReportAsync(lease, JobState.Building, cancel.Token);
             if (await tree.EnsureAsync(lease.TreeSnapshot, directory.LogFile, cancel.Token) is { } refusal)
             {
                 LogBuildFailed(lease.JobId, lease.Cpv, refusal);
@@ -161,7 +187,7 @@ public sealed partial class DroneAgent(
                 return;
             }
 
-            await orchestrator.ProgressAsync(lease.JobId, new JobProgress(lease.LeaseId, JobState.Uploading), cancel.Token);
+            await ReportAsync(lease, JobState.Uploading, cancel.Token);
             await UploadAsync(lease, outcome.PackageFile!, cancel.Token);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -251,13 +277,26 @@ public sealed partial class DroneAgent(
         return text.Length <= MaxChars ? text : text[^MaxChars..];
     }
 
+    /// <summary>Progress is news, not a condition of the build: a build goes on while its orchestrator is being replaced.</summary>
+    private async Task ReportAsync(JobLease lease, JobState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await orchestrator.ProgressAsync(lease.JobId, new JobProgress(lease.LeaseId, state), cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or NotAdmittedException && !cancellationToken.IsCancellationRequested)
+        {
+            LogProgressLost(lease.JobId, state.ToWire(), ex.Message);
+        }
+    }
+
     private async Task ReleaseAsync(JobLease lease)
     {
         try
         {
             await orchestrator.ProgressAsync(lease.JobId, new JobProgress(lease.LeaseId, JobState.Done), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException)
+        catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or NotAdmittedException)
         {
             // The orchestrator drops leases that heartbeats stop mentioning.
         }
@@ -278,8 +317,14 @@ public sealed partial class DroneAgent(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Drone {Name} registered as {DroneId} with {OrchestratorUrl}")]
-    private partial void LogRegistered(string name, string droneId, string orchestratorUrl);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drone {Name} registered as {DroneId} with {OrchestratorUrl}: {State}")]
+    private partial void LogRegistered(string name, string droneId, string orchestratorUrl, string state);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The gateway refused this drone ({Status}): {Reason}")]
+    private partial void LogRefused(int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report job {JobId} {State}: {Reason}")]
+    private partial void LogProgressLost(long jobId, string state, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Orchestrator {OrchestratorUrl} unreachable: {Reason}")]
     private partial void LogUnreachable(string orchestratorUrl, string reason);
@@ -311,3 +356,5 @@ public sealed partial class DroneAgent(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upload of job {JobId} will be retried: {Reason}")]
     private partial void LogUploadRetry(long jobId, string reason);
 }
+
+internal sealed record RunningJob(JobLease Lease, CancellationTokenSource Cancel);

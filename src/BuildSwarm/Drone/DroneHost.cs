@@ -13,10 +13,12 @@ public static class DroneHost
         builder.Logging.UseRoleLogging(logs);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        // A connect that gets no answer (a cut site link) must fail fast enough to try another orchestrator or retry.
+        builder.Services.AddSingleton(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(10) })
         {
             Timeout = TimeSpan.FromMinutes(30),
         });
+        builder.Services.AddSingleton<OrchestratorLocator>();
         builder.Services.AddSingleton<OrchestratorClient>();
         builder.Services.AddSingleton<PortageTree>();
         builder.Services.AddSingleton<IBuilder>(sp => options.Builder.Kind switch

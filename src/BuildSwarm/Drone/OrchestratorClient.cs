@@ -8,26 +8,64 @@ using BuildSwarm.Core.Contracts;
 namespace BuildSwarm.Drone;
 
 /// <summary>The drone's side of the orchestrator API, plus uploads straight to the gateway.</summary>
-public sealed class OrchestratorClient(HttpClient http, DroneOptions options)
+public sealed class OrchestratorClient(HttpClient http, DroneOptions options, OrchestratorLocator locator)
 {
-    private DroneRegistered? _session;
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
 
-    public DroneRegistered? Session => _session;
+    // One reference, so the session and the orchestrator it is with are always read together.
+    private SessionState? _state;
+    private string? _gatewayUrl;
 
+    public DroneRegistered? Session => _state?.Registered;
+
+    /// <summary>The orchestrator this drone's session is with.</summary>
+    public string? SessionUrl => _state?.Url;
+
+    /// <summary>
+    /// Registers with the current orchestrator: with the drone's own credential when it has one, else (or when the
+    /// gateway no longer takes the credential) with the join token. A new credential is saved before anything else.
+    /// </summary>
     public async Task<DroneRegistered> RegisterAsync(DroneRegistration registration, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url("api/orchestrator/drones/register"))
+        var url = await locator.CurrentAsync(cancellationToken);
+        var credential = DroneCredential.Load(options.WorkDir);
+        var secret = credential ?? options.JoinToken
+            ?? throw new NotAdmittedException(401, "this drone has neither a credential nor a join token: set Drone:JoinToken (from 'build-swarm token create')");
+        var (status, session, problem) = await TryRegisterAsync(url, registration, secret, cancellationToken);
+        if (status == HttpStatusCode.Unauthorized && credential is not null && options.JoinToken is { Length: > 0 } joinToken)
+        {
+            (status, session, problem) = await TryRegisterAsync(url, registration, joinToken, cancellationToken);
+        }
+
+        if (session is null)
+        {
+            throw (int)status is 401 or 403 ? new NotAdmittedException((int)status, problem) : new HttpRequestException($"{(int)status}: {problem}", null, status);
+        }
+
+        if (session.Credential is { Length: > 0 } issued)
+        {
+            DroneCredential.Save(options.WorkDir, issued);
+        }
+
+        _gatewayUrl = session.GatewayUrl;
+        _state = new SessionState(session, url);
+        return session;
+    }
+
+    private async Task<(HttpStatusCode Status, DroneRegistered? Session, string Problem)> TryRegisterAsync(string url, DroneRegistration registration, string secret, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/api/orchestrator/drones/register")
         {
             Content = JsonContent.Create(registration, SwarmJsonContext.Default.DroneRegistration),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.JoinToken);
-        using var response = await http.SendAsync(request, cancellationToken);
-        await EnsureAsync(response, cancellationToken);
-        _session = (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.DroneRegistered, cancellationToken))!;
-        return _session;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var response = await WithTimeoutAsync(url, CallTimeout, ct => http.SendAsync(request, ct), cancellationToken);
+        return response.IsSuccessStatusCode
+            ? (response.StatusCode, await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.DroneRegistered, cancellationToken), "")
+            : (response.StatusCode, null, await Cli.ProblemText.ReadAsync(response, cancellationToken));
     }
 
-    public void Forget() => _session = null;
+    public void Forget() => _state = null;
 
     public async Task<DroneHeartbeatReply> HeartbeatAsync(DroneHeartbeat heartbeat, CancellationToken cancellationToken)
     {
@@ -39,7 +77,8 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options)
     /// <summary>Asks for one job, waiting up to <paramref name="waitSeconds"/>; null when there is none.</summary>
     public async Task<JobLease?> WorkAsync(int waitSeconds, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync($"work?wait={waitSeconds}", new DroneHeartbeat([]), SwarmJsonContext.Default.DroneHeartbeat, cancellationToken);
+        using var response = await SendAsync($"work?wait={waitSeconds}", new DroneHeartbeat([]), SwarmJsonContext.Default.DroneHeartbeat, cancellationToken,
+            CallTimeout + TimeSpan.FromSeconds(waitSeconds));
         if (response.StatusCode == HttpStatusCode.NoContent)
         {
             return null;
@@ -64,9 +103,10 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options)
     /// <summary>Streams the package to the gateway with its SHA-256; returns the status and problem detail.</summary>
     public async Task<(HttpStatusCode Status, string Body)> UploadAsync(JobLease lease, string file, string sha256, CancellationToken cancellationToken)
     {
-        var session = _session ?? throw new InvalidOperationException("not registered");
+        // Uploads go straight to the gateway, so a drone between orchestrators still delivers what it built.
+        var gatewayUrl = _gatewayUrl ?? throw new NotRegisteredException();
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"{session.GatewayUrl.TrimEnd('/')}/api/gateway/binhost/upload/{lease.JobId}")
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{gatewayUrl.TrimEnd('/')}/api/gateway/binhost/upload/{lease.JobId}")
         {
             Content = new StreamContent(stream, 81920),
         };
@@ -78,27 +118,49 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options)
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    private async Task<HttpResponseMessage> SendAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var session = _session ?? throw new NotRegisteredException();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url($"api/orchestrator/drones/{session.DroneId}/{path}"))
+        var (session, url) = _state ?? throw new NotRegisteredException();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/api/orchestrator/drones/{session.DroneId}/{path}")
         {
             Content = JsonContent.Create(body, type),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.DroneToken);
-        var response = await http.SendAsync(request, cancellationToken);
+        var response = await WithTimeoutAsync(url, timeout ?? CallTimeout, ct => http.SendAsync(request, ct), cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             // The orchestrator restarted or forgot us: register again before the next call.
-            _session = null;
+            Forget();
             response.Dispose();
             throw new NotRegisteredException();
+        }
+
+        if (response.StatusCode == HttpStatusCode.Forbidden && !path.StartsWith("work", StringComparison.Ordinal))
+        {
+            // Rejected or revoked on the gateway: say so, and register again later (to be refused, or let back in).
+            var problem = await Cli.ProblemText.ReadAsync(response, cancellationToken);
+            Forget();
+            response.Dispose();
+            throw new NotAdmittedException(403, problem);
         }
 
         return response;
     }
 
-    private Uri Url(string path) => new($"{options.OrchestratorUrl.TrimEnd('/')}/{path}");
+    /// <summary>A call that takes longer than <paramref name="timeout"/> counts as an orchestrator that does not answer.</summary>
+    private static async Task<TResult> WithTimeoutAsync<TResult>(string url, TimeSpan timeout, Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await call(cts.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"orchestrator {url} did not answer within {timeout.TotalSeconds:0}s", ex);
+        }
+    }
 
     private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -110,4 +172,12 @@ public sealed class OrchestratorClient(HttpClient http, DroneOptions options)
     }
 }
 
+internal sealed record SessionState(DroneRegistered Registered, string Url);
+
 public sealed class NotRegisteredException() : Exception("this drone is not registered with its orchestrator");
+
+/// <summary>The gateway refused this drone (401: no valid join token or credential; 403: rejected or revoked).</summary>
+public sealed class NotAdmittedException(int status, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+}

@@ -1,17 +1,19 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Events;
 using BuildSwarm.Storage;
+using Microsoft.Extensions.Options;
 
 namespace BuildSwarm.Fleet;
 
 /// <summary>The gateway's picture of its orchestrators and, through their syncs, of every drone.</summary>
-public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, FleetMonitor? monitor = null)
+public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, IOptions<GatewayOptions> options, FleetMonitor? monitor = null)
 {
-    private static readonly TimeSpan OrchestratorTimeout = TimeSpan.FromSeconds(30);
-
     private readonly ConcurrentDictionary<string, IReadOnlyList<DroneView>> _drones = new(StringComparer.Ordinal);
+
+    private TimeSpan OrchestratorTimeout => TimeSpan.FromSeconds(Math.Max(1, options.Value.OrchestratorTimeoutSeconds));
 
     public async Task<string> RegisterAsync(OrchestratorRegistration registration, CancellationToken cancellationToken)
     {
@@ -78,10 +80,36 @@ public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, FleetMoni
         }, cancellationToken);
     }
 
-    /// <summary>Drones of every orchestrator that is still reporting.</summary>
-    public IReadOnlyList<DroneView> Drones(IReadOnlyList<OrchestratorView> orchestrators)
+    /// <summary>Drones of every orchestrator that is still reporting; a drone that moved is shown where it was seen last.</summary>
+    public IReadOnlyList<DroneView> Drones(IReadOnlyList<OrchestratorView> orchestrators) =>
+        Latest(orchestrators.Where(o => o.Healthy));
+
+    /// <summary>Drones as last reported by the orchestrators given, healthy or not.</summary>
+    public IReadOnlyList<DroneView> Latest(IEnumerable<OrchestratorView> orchestrators)
     {
-        var healthy = orchestrators.Where(o => o.Healthy).Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
-        return _drones.Where(kv => healthy.Contains(kv.Key)).SelectMany(kv => kv.Value).OrderBy(d => d.Site).ThenBy(d => d.Name).ToList();
+        var ids = orchestrators.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        return _drones.Where(kv => ids.Contains(kv.Key)).SelectMany(kv => kv.Value)
+            .GroupBy(d => d.Id, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(d => d.LastSeen)!)
+            .OrderBy(d => d.Site, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public IReadOnlyList<SiteStatus> Sites(IReadOnlyList<OrchestratorView> orchestrators) =>
+        SiteAggregation.Sites(this, orchestrators, time.GetUtcNow());
+
+    /// <summary>Discovery: per site, the freshest primary and secondary.</summary>
+    public OrchestratorDirectory Directory(IReadOnlyList<OrchestratorView> orchestrators, int cacheSeconds)
+    {
+        var now = time.GetUtcNow();
+        OrchestratorEndpoint? Pick(IEnumerable<OrchestratorView> candidates, string role) =>
+            candidates.Where(o => o.Role == role).OrderByDescending(o => o.LastSeen)
+                .Select(o => new OrchestratorEndpoint(o.Id, o.Name, o.Role, o.Url, o.Healthy, Math.Round((now - o.LastSeen).TotalSeconds, 1)))
+                .FirstOrDefault();
+
+        return new OrchestratorDirectory(
+            orchestrators.GroupBy(o => o.Site, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new SiteOrchestrators(g.Key, Pick(g, "primary"), Pick(g, "secondary"), g.Any(o => o.Healthy)))
+                .ToList(),
+            cacheSeconds);
     }
 }

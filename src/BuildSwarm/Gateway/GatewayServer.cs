@@ -1,3 +1,4 @@
+using BuildSwarm.Admission;
 using BuildSwarm.Binhost;
 using BuildSwarm.Configuration;
 using BuildSwarm.Dashboard;
@@ -34,6 +35,7 @@ public static class GatewayServer
         builder.Services.AddJobs();
         builder.Services.AddScheduling();
         builder.Services.AddFleetRegistry();
+        builder.Services.AddAdmission();
         builder.Services.AddBinhost(options.DataDir);
         builder.Services.AddMonitoring();
 
@@ -54,6 +56,7 @@ public static class GatewayServer
         app.MapLeases();
         app.MapDroneControls();
         app.MapOrchestratorRegistry();
+        app.MapAdmission();
         app.MapBinhost();
         app.MapDashboard();
         app.MapMonitoring();

@@ -33,6 +33,7 @@ public static class StatusEndpoints
             orchestrators,
             await queries.CountJobsAsync(cancellationToken),
             await queries.ListBuildsAsync(10, cancellationToken),
-            packages);
+            packages,
+            fleet.Sites(orchestrators));
     }
 }

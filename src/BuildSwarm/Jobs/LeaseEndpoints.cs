@@ -50,7 +50,7 @@ public static class LeaseEndpoints
     }
 
     /// <summary>Long-polls up to <c>wait</c> seconds for a ready job, so idle drones get work the moment it appears.</summary>
-    private static async Task<IResult> LeaseAsync(HttpRequest request, JobStore jobs, JobSignal signal, FleetRegistry fleet, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> LeaseAsync(HttpRequest request, JobStore jobs, JobSignal signal, FleetRegistry fleet, Admission.DroneAdmissions admissions, TimeProvider time, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.LeaseRequest, ct);
         if (error is not null)
@@ -75,6 +75,12 @@ public static class LeaseEndpoints
             // Woken by job changes, and at least every second: the plan may move work to this drone as drones come and go.
             var remaining = deadline - time.GetUtcNow();
             var waiter = signal.WaitAsync(remaining > RecheckEvery ? RecheckEvery : remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time, ct);
+            if (await admissions.RefusalForWorkAsync(body.DroneId, ct) is { } refusal)
+            {
+                // Checked on every wakeup: a drone rejected during a long poll gets nothing more.
+                return Problems.Status(StatusCodes.Status403Forbidden, "Drone may not work", refusal);
+            }
+
             var leases = await jobs.LeaseAsync(body, ct);
             if (leases.Count > 0 || time.GetUtcNow() >= deadline)
             {

@@ -12,6 +12,9 @@ public static class DroneEndpoints
 {
     private const int MaxWaitSeconds = 20;
 
+    /// <summary>This host's addresses, sent with every admission so the gateway never records one of them as a drone's.</summary>
+    private static readonly Lazy<IReadOnlyList<string>> OwnAddresses = new(Fleet.LocalAddresses.AllAsText);
+
     public static IEndpointRouteBuilder MapDrones(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/orchestrator/drones/register", RegisterAsync);
@@ -24,6 +27,12 @@ public static class DroneEndpoints
             if (record is null)
             {
                 return Problems.Unauthorized($"drone '{id}' is not registered here or its token is wrong: register again");
+            }
+
+            if (DroneAdmissionStates.IsRefused(record.State))
+            {
+                return Problems.Status(StatusCodes.Status403Forbidden, $"Drone {record.State}",
+                    $"drone '{record.Name}' ({record.Id}) was {record.State} by an operator on the gateway; it gets no work and may not report");
             }
 
             http.Items[typeof(DroneRecord)] = record;
@@ -39,7 +48,7 @@ public static class DroneEndpoints
             }
 
             var record = Current(http);
-            drones.Touch(record, body!.LeaseIds, body.Load1);
+            drones.Touch(record, body!.LeaseIds, body.Load1, body.Held);
             (record.Watts, record.PowerSource) = (body.Watts, body.PowerSource);
             return Results.Json(new DroneHeartbeatReply(drones.RevokedAmong(body.LeaseIds)), SwarmJsonContext.Default.DroneHeartbeatReply);
         });
@@ -78,12 +87,16 @@ public static class DroneEndpoints
         return app;
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, DroneRegistry drones, IOptions<OrchestratorOptions> options, CancellationToken ct)
+    /// <summary>
+    /// Passes the registration to the gateway, which alone admits drones. The drone's bearer secret is its
+    /// credential once it has one, else a join token; the source address is recorded beside what it reports.
+    /// </summary>
+    private static async Task<IResult> RegisterAsync(HttpContext http, DroneRegistry drones, GatewayClient gateway, IOptions<OrchestratorOptions> options, CancellationToken ct)
     {
-        var expected = options.Value.JoinToken ?? options.Value.GatewayToken;
-        if (!BearerToken.Matches(BearerToken.From(http.Request), expected))
+        var secret = BearerToken.From(http.Request);
+        if (string.IsNullOrEmpty(secret))
         {
-            return Problems.Unauthorized("the join token is missing or not valid");
+            return Problems.Unauthorized("missing bearer token: a drone registers with 'Authorization: Bearer <join token or drone credential>'");
         }
 
         var (body, error) = await JsonBody.ReadAsync(http.Request, SwarmJsonContext.Default.DroneRegistration, ct);
@@ -107,9 +120,31 @@ public static class DroneEndpoints
             return Problems.Invalid("targets", $"1 to {Jobs.BuildRequestValidator.MaxTargets} target names (letters, digits, '.', '_', '-'), or leave it out to take any target");
         }
 
-        var record = drones.Register(body, http.Connection.RemoteIpAddress?.ToString());
+        if (body.Addresses is { Count: > 64 })
+        {
+            return Problems.Invalid("addresses", "at most 64 addresses");
+        }
+
         var o = options.Value;
-        return Results.Json(new DroneRegistered(record.Id, record.Token, o.GatewayUrl, Math.Max(1, o.SyncSeconds)), SwarmJsonContext.Default.DroneRegistered);
+        var observed = http.Connection.RemoteIpAddress is { } remote ? Core.Fleet.AddressPreference.Normalize(remote).ToString() : null;
+        (DroneAdmission? Admission, int Status, string Title, string Detail) answer;
+        try
+        {
+            answer = await gateway.AdmitAsync(new DroneAdmissionRequest(body, secret, observed, OwnAddresses.Value, o.Site, gateway.OrchestratorId), ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "Gateway unavailable", $"cannot ask the gateway to admit this drone: {ex.Message}");
+        }
+
+        if (answer.Admission is not { } admission)
+        {
+            return Problems.Status(answer.Status, answer.Title, answer.Detail);
+        }
+
+        var record = drones.Register(body, admission);
+        return Results.Json(new DroneRegistered(record.Id, record.Token, o.GatewayUrl, Math.Max(1, o.SyncSeconds), admission.State, admission.Credential, admission.Name),
+            SwarmJsonContext.Default.DroneRegistered);
     }
 
     /// <summary>Long-polls the gateway for one job for this drone; 204 when there is none.</summary>
@@ -121,12 +156,18 @@ public static class DroneEndpoints
         }
 
         var record = Current(http);
+        if (record.State != DroneAdmissionStates.Approved)
+        {
+            return Problems.Status(StatusCodes.Status403Forbidden, "Pending approval",
+                $"drone '{record.Name}' ({record.Id}) waits for an operator: 'build-swarm drones approve {record.Id}' on the gateway");
+        }
+
         var wait = Math.Clamp(int.TryParse(http.Request.Query["wait"], out var w) ? w : 0, 0, MaxWaitSeconds);
         IReadOnlyList<JobLease> leases;
         try
         {
             var drone = record.Registration;
-            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, drone.Name, Targets: drone.Targets, Role: drone.Role, Cores: drone.Cores, Slots: drone.Slots), wait, ct);
+            leases = await gateway.LeaseAsync(new LeaseRequest(orchestratorId, record.Id, record.Name, Targets: drone.Targets, Role: drone.Role, Cores: drone.Cores, Slots: drone.Slots), wait, ct);
         }
         catch (HttpRequestException ex)
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Http;
@@ -16,23 +15,58 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
     /// <summary>Pulsed when a drone joins, so the gateway hears of it without waiting for the next sync.</summary>
     public Jobs.JobSignal Changed { get; } = new();
 
-    public DroneRecord Register(DroneRegistration registration, string? observedAddress)
+    /// <summary>Records a drone the gateway has admitted (approved or pending); its session token is new each time.</summary>
+    public DroneRecord Register(DroneRegistration registration, DroneAdmission admission)
     {
-        // A drone keeps its id across restarts through the node id it stores; its token is new each time.
-        var id = registration.NodeId is { Length: > 0 } nodeId ? nodeId : "d-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var record = new DroneRecord(id, BearerToken.New(), registration, observedAddress, time.GetUtcNow());
-        _drones[id] = record;
+        var record = new DroneRecord(admission.DroneId, BearerToken.New(), registration, admission, time.GetUtcNow());
+        _drones[record.Id] = record;
         Changed.Pulse();
         return record;
+    }
+
+    /// <summary>Takes the gateway's latest decisions; a drone the gateway no longer knows must register again.</summary>
+    public void ApplyDecisions(IReadOnlyList<DroneDecision> decisions)
+    {
+        foreach (var decision in decisions)
+        {
+            if (!_drones.TryGetValue(decision.DroneId, out var drone))
+            {
+                continue;
+            }
+
+            if (decision.State is DroneAdmissionStates.Pending or DroneAdmissionStates.Approved or DroneAdmissionStates.Rejected or DroneAdmissionStates.Revoked)
+            {
+                drone.State = decision.State;
+                drone.Name = decision.Name;
+            }
+            else
+            {
+                _drones.TryRemove(decision.DroneId, out _);
+            }
+        }
     }
 
     public DroneRecord? Authenticate(string droneId, string? token) =>
         _drones.TryGetValue(droneId, out var drone) && BearerToken.Matches(token, drone.Token) ? drone : null;
 
-    public void Touch(DroneRecord drone, IReadOnlyList<string> leaseIds, double load)
+    public void Touch(DroneRecord drone, IReadOnlyList<string> leaseIds, double load, IReadOnlyList<HeldLeaseReport>? reports = null)
     {
         drone.LastSeen = time.GetUtcNow();
         drone.Load = load;
+
+        // A drone that moved here from another orchestrator keeps building what it holds: adopt its leases
+        // so this orchestrator renews them at the gateway.
+        lock (drone.Leases)
+        {
+            foreach (var lease in reports ?? [])
+            {
+                if (leaseIds.Contains(lease.LeaseId, StringComparer.Ordinal) && !_revoked.ContainsKey(lease.LeaseId))
+                {
+                    drone.Leases.TryAdd(lease.LeaseId, new HeldLease(lease.Cpv, drone.LastSeen));
+                }
+            }
+        }
+
         // A lease the drone no longer reports is gone (finished, or lost in a crash); a lease handed out
         // moments ago may simply not have reached the drone when it sent this heartbeat.
         var held = leaseIds.ToHashSet(StringComparer.Ordinal);
@@ -70,7 +104,7 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
 
     /// <summary>Leases of drones that are still alive: only these are renewed at the gateway.</summary>
     public IReadOnlyList<string> LiveLeases() =>
-        _drones.Values.Where(IsOnline).SelectMany(d =>
+        _drones.Values.Where(d => IsOnline(d) && d.State == DroneAdmissionStates.Approved).SelectMany(d =>
         {
             lock (d.Leases)
             {
@@ -105,14 +139,16 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
                 jobs = d.Leases.Values.Select(l => l.Cpv).Order(StringComparer.Ordinal).ToList();
             }
 
-            var state = !IsOnline(d) ? "offline" : jobs.Count > 0 ? "building" : "online";
-            return new DroneView(d.Id, d.Registration.Name, site, d.Registration.Cores, d.Registration.RamMb, d.Registration.Slots, state,
-                d.Registration.ReportIp ?? d.ObservedAddress, jobs, d.LastSeen, IsOnline(d) ? d.Watts : null, d.PowerSource, d.Registration.Role);
+            var state = d.State != DroneAdmissionStates.Approved ? d.State : !IsOnline(d) ? "offline" : jobs.Count > 0 ? "building" : "online";
+            var a = d.Admission;
+            return new DroneView(d.Id, d.Name, site, d.Registration.Cores, d.Registration.RamMb, d.Registration.Slots, state,
+                a.ReportedAddress ?? a.ObservedAddress, jobs, d.LastSeen, Watts: IsOnline(d) ? d.Watts : null, PowerSource: d.PowerSource,
+                Role: d.Registration.Role, ReportedAddress: a.ReportedAddress, ObservedAddress: a.ObservedAddress, BehindNat: a.BehindNat, MaskedByGateway: a.MaskedByGateway);
         }).OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
     }
 }
 
-public sealed class DroneRecord(string id, string token, DroneRegistration registration, string? observedAddress, DateTimeOffset lastSeen)
+public sealed class DroneRecord(string id, string token, DroneRegistration registration, DroneAdmission admission, DateTimeOffset lastSeen)
 {
     public string Id { get; } = id;
 
@@ -120,7 +156,13 @@ public sealed class DroneRecord(string id, string token, DroneRegistration regis
 
     public DroneRegistration Registration { get; } = registration;
 
-    public string? ObservedAddress { get; } = observedAddress;
+    /// <summary>The gateway's answer when the drone registered: its addresses as judged there.</summary>
+    public DroneAdmission Admission { get; } = admission;
+
+    /// <summary>Admission state, kept current by the gateway's sync replies.</summary>
+    public string State { get; set; } = admission.State;
+
+    public string Name { get; set; } = admission.Name;
 
     public DateTimeOffset LastSeen { get; set; } = lastSeen;
 

@@ -31,17 +31,43 @@ public sealed class GatewayClient
             new OrchestratorRegistration(_options.Name, _options.Site, publicUrl, _options.Role),
             SwarmJsonContext.Default.OrchestratorRegistration, SwarmJsonContext.Default.OrchestratorRegistered, cancellationToken))!;
 
-    /// <summary>False when the gateway has forgotten this orchestrator.</summary>
-    public async Task<bool> SyncAsync(string orchestratorId, OrchestratorSync sync, CancellationToken cancellationToken)
+    /// <summary>Null when the gateway has forgotten this orchestrator; otherwise its decisions on the drones reported.</summary>
+    public async Task<OrchestratorSyncReply?> SyncAsync(string orchestratorId, OrchestratorSync sync, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsJsonAsync($"api/gateway/orchestrators/{orchestratorId}/sync", sync, SwarmJsonContext.Default.OrchestratorSync, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            return false;
+            return null;
         }
 
         response.EnsureSuccessStatusCode();
-        return true;
+        return response.StatusCode == HttpStatusCode.NoContent
+            ? new OrchestratorSyncReply([])
+            : await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.OrchestratorSyncReply, cancellationToken);
+    }
+
+    /// <summary>Asks the gateway to admit a drone; a refusal comes back as the gateway's status, title and detail.</summary>
+    public async Task<(DroneAdmission? Admission, int Status, string Title, string Detail)> AdmitAsync(DroneAdmissionRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync("api/gateway/drones/admit", request, SwarmJsonContext.Default.DroneAdmissionRequest, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.DroneAdmission, cancellationToken), 200, "", "");
+        }
+
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        string? title = null, detail = null;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            title = json.RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
+            detail = json.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return (null, (int)response.StatusCode, title ?? response.ReasonPhrase ?? "Refused", detail ?? body);
     }
 
     public async Task<IReadOnlyList<JobLease>> LeaseAsync(LeaseRequest request, int waitSeconds, CancellationToken cancellationToken) =>

@@ -46,17 +46,20 @@ public sealed partial class GatewaySync(
             LogRegistered(registered.OrchestratorId, options.Value.GatewayUrl);
         }
 
-        if (!await gateway.SyncAsync(gateway.OrchestratorId, new OrchestratorSync(drones.Views()), cancellationToken))
+        var reply = await gateway.SyncAsync(gateway.OrchestratorId, new OrchestratorSync(drones.Views()), cancellationToken);
+        if (reply is null)
         {
             gateway.OrchestratorId = null;
             return;
         }
 
+        drones.ApplyDecisions(reply.Drones);
+
         var leases = drones.LiveLeases();
         if (leases.Count > 0)
         {
-            var reply = await gateway.RenewAsync(leases, cancellationToken);
-            drones.Revoke(reply.Expired);
+            var renewal = await gateway.RenewAsync(leases, cancellationToken);
+            drones.Revoke(renewal.Expired);
         }
     }
 

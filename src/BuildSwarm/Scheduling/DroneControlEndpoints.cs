@@ -10,9 +10,8 @@ public static class DroneControlEndpoints
 {
     public static IEndpointRouteBuilder MapDroneControls(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateway/drones", async (FleetRegistry fleet, DroneControls controls, CancellationToken ct) =>
-            Results.Json(controls.Apply(fleet.Drones(await fleet.OrchestratorsAsync(ct))), SwarmJsonContext.Default.IReadOnlyListDroneView));
-
+        // The drone list itself is admission's (GET /api/gateway/drones); the live view with drain and
+        // grounding states is in /api/gateway/status.
         var admin = app.MapGroup("/api/gateway/drones/{name}")
             .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().AdminToken, "admin token");
         admin.MapPost("/drain", (string name, FleetRegistry fleet, DroneControls controls, CancellationToken ct) => SetAsync(name, true, fleet, controls, ct));

@@ -157,5 +157,42 @@ internal static class Schema
             target      TEXT PRIMARY KEY,
             release     TEXT NOT NULL
         );
+        );
+        """;
+
+    /// <summary>V6, fleet admission: join tokens (hashed) and the drones the gateway has admitted or refused.</summary>
+    public const string V6 = """
+        CREATE TABLE join_tokens (
+            id            TEXT PRIMARY KEY,
+            hash          TEXT NOT NULL UNIQUE,
+            note          TEXT,
+            created_at    INTEGER NOT NULL,
+            expires_at    INTEGER,
+            single_use    INTEGER NOT NULL,
+            auto_approve  INTEGER NOT NULL,
+            uses          INTEGER NOT NULL DEFAULT 0,
+            revoked       INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE drones (
+            id                TEXT PRIMARY KEY,
+            name              TEXT NOT NULL,
+            host_name         TEXT NOT NULL,
+            state             TEXT NOT NULL,
+            credential_hash   TEXT NOT NULL,
+            join_token        TEXT,
+            site              TEXT,
+            cores             INTEGER NOT NULL,
+            ram_mb            INTEGER NOT NULL,
+            slots             INTEGER NOT NULL,
+            addresses         TEXT NOT NULL,
+            address           TEXT,
+            reported_address  TEXT,
+            observed_address  TEXT,
+            behind_nat        INTEGER NOT NULL,
+            masked            INTEGER NOT NULL,
+            created_at        INTEGER NOT NULL,
+            updated_at        INTEGER NOT NULL
+        );
+        CREATE INDEX drones_name ON drones(name);
         """;
 }

@@ -12,6 +12,7 @@ namespace BuildSwarm.Tests.Infrastructure;
 public sealed class LocalSwarm : IAsyncDisposable
 {
     private readonly List<SwarmProcess> _drones = [];
+    private readonly List<SwarmProcess> _extraOrchestrators = [];
     private readonly TempDir _dir = new();
     private readonly Dictionary<string, string> _gatewayEnvironment;
 
@@ -48,7 +49,10 @@ public sealed class LocalSwarm : IAsyncDisposable
 
     public string ClusterToken => File.ReadAllText(Path.Combine(GatewayData, "cluster.token")).Trim();
 
-    public string Logs => string.Join("\n", new[] { Gateway, Orchestrator }.Concat(_drones).Where(p => p is not null)
+    /// <summary>An auto-approving join token created when the gateway starts: drones of a test swarm work at once.</summary>
+    public string JoinToken { get; private set; } = "";
+
+    public string Logs => string.Join("\n", new[] { Gateway, Orchestrator }.Concat(_extraOrchestrators).Concat(_drones).Where(p => p is not null)
         .Select(p => $"===== {p!.Name} =====\n{p.Output}"));
 
     public async Task StartGatewayAsync()
@@ -61,6 +65,33 @@ public sealed class LocalSwarm : IAsyncDisposable
         Gateway = SwarmProcess.Start("gateway", ["gateway"], environment);
         await WaitHealthyAsync(GatewayUrl, Gateway);
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        JoinToken = (await CreateJoinTokenAsync(new JoinTokenRequest(AutoApprove: true, Note: "LocalSwarm"))).Token;
+    }
+
+    public async Task<JoinTokenCreated> CreateJoinTokenAsync(JoinTokenRequest request)
+    {
+        using var response = await Http.PostAsJsonAsync("api/gateway/join-tokens", request, SwarmJsonContext.Default.JoinTokenRequest);
+        Assert.True(response.IsSuccessStatusCode, $"join token: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.JoinTokenCreated))!;
+    }
+
+    /// <summary>Another orchestrator process (e.g. a site's secondary) on its own port; killed with the swarm.</summary>
+    public async Task<SwarmProcess> StartOrchestratorAsync(string name, int port, string role, string site = "lab")
+    {
+        var url = $"http://127.0.0.1:{port}";
+        var orchestrator = SwarmProcess.Start(name, ["orchestrator"], new Dictionary<string, string>
+        {
+            ["BUILDSWARM_Orchestrator__Listen"] = url,
+            ["BUILDSWARM_Orchestrator__Name"] = name,
+            ["BUILDSWARM_Orchestrator__Role"] = role,
+            ["BUILDSWARM_Orchestrator__GatewayUrl"] = GatewayUrl,
+            ["BUILDSWARM_Orchestrator__GatewayToken"] = ClusterToken,
+            ["BUILDSWARM_Orchestrator__Site"] = site,
+            ["BUILDSWARM_Orchestrator__SyncSeconds"] = "1",
+        });
+        _extraOrchestrators.Add(orchestrator);
+        await WaitHealthyAsync(url, orchestrator);
+        return orchestrator;
     }
 
     public async Task StartOrchestratorAsync()
@@ -76,13 +107,14 @@ public sealed class LocalSwarm : IAsyncDisposable
         await WaitHealthyAsync(OrchestratorUrl, Orchestrator);
     }
 
+    /// <summary>Starts a drone process; <paramref name="environment"/> overrides its variables, e.g. an empty <c>BUILDSWARM_Drone__OrchestratorUrl</c> with a gateway URL for discovery.</summary>
     public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null,
         Dictionary<string, string>? environment = null, string role = "normal")
     {
         var settings = new Dictionary<string, string>
         {
             ["BUILDSWARM_Drone__OrchestratorUrl"] = OrchestratorUrl,
-            ["BUILDSWARM_Drone__JoinToken"] = ClusterToken,
+            ["BUILDSWARM_Drone__JoinToken"] = JoinToken,
             ["BUILDSWARM_Drone__Name"] = name,
             ["BUILDSWARM_Drone__WorkDir"] = _dir.Sub(name),
             ["BUILDSWARM_Drone__Slots"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -133,7 +165,7 @@ public sealed class LocalSwarm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _drones.Concat(new[] { Orchestrator, Gateway }.OfType<SwarmProcess>()))
+        foreach (var process in _drones.Concat(_extraOrchestrators).Concat(new[] { Orchestrator, Gateway }.OfType<SwarmProcess>()))
         {
             await process.DisposeAsync();
         }

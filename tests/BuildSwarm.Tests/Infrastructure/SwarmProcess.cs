@@ -43,9 +43,11 @@ public sealed class SwarmProcess : IAsyncDisposable
 
     public static string DemoBuilder => Path.Combine(AppContext.BaseDirectory, "builders", "demo-builder.sh");
 
-    public static SwarmProcess Start(string name, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <summary>Starts <c>build-swarm</c>; with <paramref name="networkNamespace"/> inside that namespace (<c>ip netns exec</c> execs, so the PID is dotnet's).</summary>
+    public static SwarmProcess Start(string name, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null,
+        string? networkNamespace = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -53,6 +55,14 @@ public sealed class SwarmProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (var arg in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         start.ArgumentList.Add(Dll);
         foreach (var arg in args)
         {

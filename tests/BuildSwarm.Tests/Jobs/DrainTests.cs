@@ -62,7 +62,7 @@ public sealed class DrainTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("nobody", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var drones = (await gateway.Anonymous.GetFromJsonAsync("api/gateway/drones", SwarmJsonContext.Default.IReadOnlyListDroneView))!;
+        var drones = (await gateway.Anonymous.GetFromJsonAsync("api/gateway/status", SwarmJsonContext.Default.SwarmStatus))!.Drones;
         Assert.Equal("online", Assert.Single(drones).State);
     }
 }

@@ -1,0 +1,37 @@
+using System.Text;
+
+namespace BuildSwarm.Drone;
+
+/// <summary>
+/// The credential the gateway gave this drone when it first admitted it, kept (mode 0600) in the work
+/// directory so that a restart registers without the join token.
+/// </summary>
+public static class DroneCredential
+{
+    public static string PathIn(string workDir) => Path.Combine(workDir, "credential");
+
+    public static string? Load(string workDir)
+    {
+        var path = PathIn(workDir);
+        return File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } credential ? credential : null;
+    }
+
+    public static void Save(string workDir, string credential)
+    {
+        Directory.CreateDirectory(workDir);
+        var path = PathIn(workDir);
+        var temp = path + ".tmp";
+        using (var file = new FileStream(temp, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            file.Write(Encoding.UTF8.GetBytes(credential + "\n"));
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+}
