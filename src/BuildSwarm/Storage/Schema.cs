@@ -157,7 +157,6 @@ internal static class Schema
             target      TEXT PRIMARY KEY,
             release     TEXT NOT NULL
         );
-        );
         """;
 
     /// <summary>V6, fleet admission: join tokens (hashed) and the drones the gateway has admitted or refused.</summary>
