@@ -16,14 +16,15 @@ public sealed record DroneRegistration(
     int Slots,
     string? ReportIp = null,
     string? NodeId = null,
-    string Version = "");
+    string Version = "",
+    string? Kind = null);
 
 public sealed record DroneRegistered(string DroneId, string DroneToken, string GatewayUrl, int HeartbeatSeconds);
 
 public sealed record DroneHeartbeat(IReadOnlyList<string> LeaseIds, double Load1 = 0);
 
 /// <summary>Leases the drone holds that are no longer valid: it should stop working on them.</summary>
-public sealed record DroneHeartbeatReply(IReadOnlyList<string> Revoked);
+public sealed record DroneHeartbeatReply(IReadOnlyList<string> Revoked, ControlOrder? Control = null);
 
 public sealed record DroneView(
     string Id,
@@ -35,7 +36,8 @@ public sealed record DroneView(
     string State,
     string? Address,
     IReadOnlyList<string> Jobs,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen,
+    string? Kind = null);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 

@@ -30,4 +30,10 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(JobFailure))]
 [JsonSerializable(typeof(UploadAccepted))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(ControlCommand))]
+[JsonSerializable(typeof(ControlResult))]
+[JsonSerializable(typeof(ControlDelivery))]
+[JsonSerializable(typeof(ControlDelivered))]
+[JsonSerializable(typeof(IReadOnlyList<ControlEvent>))]
+[JsonSerializable(typeof(IReadOnlyList<RemoteRouteView>))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

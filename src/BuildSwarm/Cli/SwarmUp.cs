@@ -33,6 +33,7 @@ internal static class SwarmUp
             var host = parse.GetValue(bind)!;
             var configuration = NodeConfiguration.Load(parse.GetValue(config), new Dictionary<string, string?>());
             var gatewayOptions = configuration.Section<GatewayOptions>("Gateway");
+            gatewayOptions.Remote = configuration.Section<Remote.RemoteOptions>("Remote");
             gatewayOptions.Listen = $"http://{host}:{gatewayPort}";
             gatewayOptions.DataDir = dataDir;
             return await RunAsync(configuration, gatewayOptions, host, gatewayPort + 1, count, parse.GetValue(demo), ct);

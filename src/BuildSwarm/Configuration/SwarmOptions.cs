@@ -23,6 +23,9 @@ public sealed class GatewayOptions
     public long MaxUploadBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
     public string DefaultTarget { get; set; } = "default";
+
+    /// <summary>Remote control settings; bound from the top-level <c>Remote</c> section.</summary>
+    public Remote.RemoteOptions Remote { get; set; } = new();
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>
@@ -74,6 +77,9 @@ public sealed class DroneOptions
     public int HeartbeatSeconds { get; set; } = 5;
 
     public BuilderOptions Builder { get; set; } = new();
+
+    /// <summary>What the drone runs when the swarm orders it to reboot its host.</summary>
+    public string RebootCommand { get; set; } = "systemctl reboot || reboot";
 }
 
 public sealed class BuilderOptions

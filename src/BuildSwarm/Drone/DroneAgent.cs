@@ -17,6 +17,7 @@ public sealed partial class DroneAgent(
     DroneOptions options,
     OrchestratorClient orchestrator,
     IBuilder builder,
+    Remote.DroneControl control,
     TimeProvider time,
     ILogger<DroneAgent> logger) : BackgroundService
 {
@@ -54,7 +55,7 @@ public sealed partial class DroneAgent(
                 }
 
                 var registration = new DroneRegistration(options.Name, options.Cores, RamMb(), Slots, options.ReportIp,
-                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current);
+                    NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current, Remote.DroneKind.Detect());
                 var session = await orchestrator.RegisterAsync(registration, cancellationToken);
                 LogRegistered(options.Name, session.DroneId, options.OrchestratorUrl);
                 return;
@@ -88,6 +89,11 @@ public sealed partial class DroneAgent(
                         LogRevoked(revoked);
                         await cancel.CancelAsync();
                     }
+                }
+
+                if (reply.Control is { } order)
+                {
+                    control.Execute(order, NodeIdentity.LoadOrCreate(options.WorkDir));
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or TaskCanceledException && !stoppingToken.IsCancellationRequested)

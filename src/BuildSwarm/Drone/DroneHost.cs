@@ -37,6 +37,7 @@ public static class DroneHost
             "command" => new CommandBuilder(options.Builder, options.Cores, sp.GetRequiredService<ILogger<CommandBuilder>>()),
             _ => throw new InvalidOperationException($"unknown builder kind '{options.Builder.Kind}' (Drone:Builder:Kind): use 'command'"),
         });
+        builder.Services.AddSingleton<Remote.DroneControl>();
         builder.Services.AddHostedService<DroneAgent>();
         return builder.Build();
     }

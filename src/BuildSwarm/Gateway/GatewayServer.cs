@@ -4,6 +4,7 @@ using BuildSwarm.Dashboard;
 using BuildSwarm.Fleet;
 using BuildSwarm.Hosting;
 using BuildSwarm.Jobs;
+using BuildSwarm.Remote;
 using BuildSwarm.Storage;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class GatewayServer
         builder.Services.AddJobs();
         builder.Services.AddFleetRegistry();
         builder.Services.AddBinhost(options.DataDir);
+        builder.Services.AddRemoteControl(options.Remote, options.DataDir);
 
         var app = builder.Build();
         // Rewriting the index on start heals a crash between a publish's commit and its index rewrite,
@@ -38,6 +40,7 @@ public static class GatewayServer
         app.MapOrchestratorRegistry();
         app.MapBinhost();
         app.MapDashboard();
+        app.MapRemoteControl();
         return app;
     }
 

@@ -40,7 +40,8 @@ public static class DroneEndpoints
 
             var record = Current(http);
             drones.Touch(record, body!.LeaseIds, body.Load1);
-            return Results.Json(new DroneHeartbeatReply(drones.RevokedAmong(body.LeaseIds)), SwarmJsonContext.Default.DroneHeartbeatReply);
+            var control = http.RequestServices.GetRequiredService<Remote.ControlOrders>().Take(record.Id);
+            return Results.Json(new DroneHeartbeatReply(drones.RevokedAmong(body.LeaseIds), control), SwarmJsonContext.Default.DroneHeartbeatReply);
         });
 
         drone.MapPost("/work", WorkAsync);

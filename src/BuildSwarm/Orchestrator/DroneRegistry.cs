@@ -107,7 +107,7 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
 
             var state = !IsOnline(d) ? "offline" : jobs.Count > 0 ? "building" : "online";
             return new DroneView(d.Id, d.Registration.Name, site, d.Registration.Cores, d.Registration.RamMb, d.Registration.Slots, state,
-                d.Registration.ReportIp ?? d.ObservedAddress, jobs, d.LastSeen);
+                d.Registration.ReportIp ?? d.ObservedAddress, jobs, d.LastSeen, d.Registration.Kind);
         }).OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using BuildSwarm.Configuration;
 using BuildSwarm.Hosting;
+using BuildSwarm.Remote;
 using Microsoft.Extensions.Options;
 
 namespace BuildSwarm.Orchestrator;
@@ -17,10 +18,12 @@ public static class OrchestratorServer
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }),
             sp.GetRequiredService<IOptions<OrchestratorOptions>>()));
         builder.Services.AddHostedService<GatewaySync>();
+        builder.Services.AddSingleton<ControlOrders>();
 
         var app = builder.Build();
         app.UseRoleDefaults();
         app.MapDrones();
+        app.MapControlDelivery();
         app.MapGet("/api/orchestrator/status", (DroneRegistry drones) =>
             Results.Json(new Core.Contracts.OrchestratorSync(drones.Views()), Core.Contracts.SwarmJsonContext.Default.OrchestratorSync));
         return app;
