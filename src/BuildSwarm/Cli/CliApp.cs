@@ -16,6 +16,8 @@ internal static class CliApp
             SubmitCommand.Create(),
             StatusCommand.Create(),
             SimulateCommand.Create(),
+            DroneCommands.Create(),
+            PushCommand.Create(),
         };
 
         var parse = root.Parse(args);

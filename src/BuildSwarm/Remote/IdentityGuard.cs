@@ -36,7 +36,7 @@ public static class IdentityGuard
     /// hands between the check and the command still runs nothing. Exit code 97 means it changed.
     /// </summary>
     public static string Guarded(RemoteSession session, string command) =>
-        $"[ \"$(cat {ShellQuote.Quote(session.WorkDir + "/node-id")} 2>/dev/null)\" = {ShellQuote.Quote(session.Target.NodeId)} ] " +
+        $"[ \"$(cat {ShellQuote.ConfigPath(session.WorkDir + "/node-id")} 2>/dev/null)\" = {ShellQuote.Quote(session.Target.NodeId)} ] " +
         $"|| {{ echo 'node id changed since the identity check; nothing was run' >&2; exit {MismatchExitCode}; }}; {command}";
 
     public const int MismatchExitCode = 97;

@@ -53,6 +53,6 @@ public sealed class LocalAddresses
     private static IPAddress Normalize(IPAddress address)
     {
         var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        return plain.ScopeId != 0 ? new IPAddress(plain.GetAddressBytes()) : plain;
+        return plain.AddressFamily == AddressFamily.InterNetworkV6 && plain.ScopeId != 0 ? new IPAddress(plain.GetAddressBytes()) : plain;
     }
 }

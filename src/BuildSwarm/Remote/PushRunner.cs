@@ -56,19 +56,23 @@ public sealed partial class PushRunner(RemoteControl control, ILogger<PushRunner
             return Done(PushOutcome.Unreachable, ex.Message);
         }
 
-        var install = (Options.Host(target.Name).InstallDir ?? Options.InstallDir).TrimEnd('/');
-        var current = ShellQuote.Quote(install + "/current");
+        var configured = (Options.Host(target.Name).InstallDir ?? Options.InstallDir).TrimEnd('/');
         progress?.Report(stage with { Stage = "inspecting" });
+
+        // One round trip: the install dir as the remote shell expands it (rsync will not expand it), the
+        // release 'current' points at, and the init system.
         var info = await control.RunAsync(session,
-            $"mkdir -p {ShellQuote.Quote(install + "/releases")} && {{ readlink {current} || echo; }} && {control.DetectInitScript(target.Name)}", cancellationToken);
-        if (!info.Ok)
+            $"mkdir -p {ShellQuote.ConfigPath(configured + "/releases")} && cd {ShellQuote.ConfigPath(configured)} && pwd -P && " +
+            $"{{ readlink current || echo; }} && {control.DetectInitScript(target.Name)}", cancellationToken);
+        var lines = info.Stdout.Split('\n');
+        if (!info.Ok || lines.Length < 3)
         {
-            return Done(PushOutcome.Failed, $"cannot inspect {install}: {info.Reason}", session);
+            return Done(PushOutcome.Failed, $"cannot inspect {configured}: {info.Reason}", session);
         }
 
-        var lines = info.Stdout.Split('\n');
-        var previous = lines[0].Trim() is { Length: > 0 } p ? p : null;
-        var init = lines.Length > 1 ? lines[1].Trim() : "none";
+        var install = lines[0].Trim();
+        var previous = lines[1].Trim() is { Length: > 0 } p ? p : null;
+        var init = lines[2].Trim();
         if (init == "none")
         {
             return Done(PushOutcome.Failed, $"neither systemd nor OpenRC found: set Remote:Hosts:{target.Name}:ServiceCommand", session, init, previous);
@@ -85,13 +89,14 @@ public sealed partial class PushRunner(RemoteControl control, ILogger<PushRunner
 
         progress?.Report(stage with { Stage = "restarting" });
         var switched = await SwitchAsync(session, install, release, cancellationToken);
-        if (switched.Ok && await HealthyAsync(session, install, version, cancellationToken))
+        var health = switched.Ok ? await HealthAsync(session, install, version, cancellationToken) : null;
+        if (health is { Ok: true })
         {
             LogUpdated(target.Name, version, session.Route.ToString());
             return Done(PushOutcome.Updated, $"{previous ?? "(none)"} -> {release}", session, init, previous);
         }
 
-        var why = switched.Ok ? $"not healthy within {Options.HealthTimeoutSeconds}s" : $"restart failed: {switched.Reason}";
+        var why = health is not null ? $"not healthy within {Options.HealthTimeoutSeconds}s ({health.Reason})" : $"restart failed: {switched.Reason}";
         if (previous is null || previous == release)
         {
             return Done(PushOutcome.Failed, $"{why}; no previous release to roll back to", session, init, previous);
@@ -111,7 +116,8 @@ public sealed partial class PushRunner(RemoteControl control, ILogger<PushRunner
             $"cd {ShellQuote.Quote(install)} && ln -sfn {ShellQuote.Quote(release)} current.new && mv -Tf current.new current && " +
             control.ServiceScript(session.Target.Name, "restart"), cancellationToken);
 
-    private async Task<bool> HealthyAsync(RemoteSession session, string install, string version, CancellationToken cancellationToken)
+    /// <summary>Polls until the node runs <paramref name="version"/> with its service up; the last check's result.</summary>
+    private async Task<SshResult> HealthAsync(RemoteSession session, string install, string version, CancellationToken cancellationToken)
     {
         var check = $"[ \"$({ShellQuote.Quote(install + "/current/build-swarm")} --version 2>/dev/null | head -n 1)\" = {ShellQuote.Quote(version)} ] && " +
                     control.ServiceScript(session.Target.Name, "status");
@@ -120,14 +126,9 @@ public sealed partial class PushRunner(RemoteControl control, ILogger<PushRunner
         while (true)
         {
             var result = await control.RunAsync(session, check, cancellationToken);
-            if (result.Ok)
+            if (result.Ok || DateTime.UtcNow + wait > deadline)
             {
-                return true;
-            }
-
-            if (DateTime.UtcNow + wait > deadline)
-            {
-                return false;
+                return result;
             }
 
             await Task.Delay(wait, cancellationToken);

@@ -58,7 +58,7 @@ public sealed partial class RouteFinder(RemoteOptions options, SshShell shell, R
         {
             var hops = route.Jump?.Split(',').Length ?? 0;
             var timeout = TimeSpan.FromSeconds((options.ConnectTimeoutSeconds * (hops + 1)) + 10);
-            var result = await shell.RunAsync(target.Name, route, $"cat {ShellQuote.Quote(workDir + "/node-id")}", timeout, cancellationToken);
+            var result = await shell.RunAsync(target.Name, route, $"cat {ShellQuote.ConfigPath(workDir + "/node-id")}", timeout, cancellationToken);
             if (result.ConnectionFailed)
             {
                 LogRouteFailed(target.Name, route.ToString(), result.Reason);

@@ -19,7 +19,9 @@ public sealed class SshShell(RemoteOptions options)
     public async Task<SshResult> RsyncAsync(string drone, RemoteRoute route, string localDir, string remoteDir, string? linkDest, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var shell = "ssh " + string.Join(' ', SshArguments(drone, route).Select(RsyncQuote));
-        var args = new List<string> { "-a", "--delete", "-e", shell };
+        // --checksum: with --link-dest, rsync's size+mtime quick check would hard-link an old file that
+        // happens to match both (a rebuilt dll of the same size in the same second) instead of copying it.
+        var args = new List<string> { "-a", "--delete", "--checksum", "-e", shell };
         if (linkDest is not null)
         {
             args.Add("--link-dest=" + linkDest);
