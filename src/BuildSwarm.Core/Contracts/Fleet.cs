@@ -8,7 +8,7 @@ public sealed record OrchestratorRegistered(string OrchestratorId, int LeaseSeco
 /// <summary>Periodic report of an orchestrator's drones, so the gateway can aggregate status.</summary>
 public sealed record OrchestratorSync(IReadOnlyList<DroneView> Drones);
 
-/// <summary>A drone introduces itself to its site orchestrator.</summary>
+/// <summary>A drone introduces itself to its site orchestrator. <c>Kind</c>: <c>vm</c>, <c>container</c> or <c>metal</c> as the drone detected it, null if unknown.</summary>
 public sealed record DroneRegistration(
     string Name,
     int Cores,

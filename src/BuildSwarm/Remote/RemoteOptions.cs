@@ -6,6 +6,9 @@ public sealed class RemoteOptions
     /// <summary>ssh's ConnectTimeout: a dead route must fail fast so the next one is tried.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>How long an idle shared SSH connection (ControlMaster) stays open; 0 opens a new connection per command.</summary>
+    public int MultiplexSeconds { get; set; } = 30;
+
     /// <summary>SSH user; empty means the operator's ssh config or the current user.</summary>
     public string? User { get; set; }
 

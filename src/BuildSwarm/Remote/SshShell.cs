@@ -68,7 +68,28 @@ public sealed class SshShell(RemoteOptions options)
             args.AddRange(["-J", route.Jump]);
         }
 
+        if (options.MultiplexSeconds > 0)
+        {
+            // One authenticated connection per route, shared by the probe, the commands and rsync: a push
+            // makes about six round trips per node, and each new SSH handshake costs far more than a command.
+            args.AddRange(["-o", "ControlMaster=auto", "-o", $"ControlPath={ControlPath(drone, route)}",
+                "-o", $"ControlPersist={options.MultiplexSeconds}"]);
+        }
+
         return args;
+    }
+
+    /// <summary>A socket per drone and route (a jump route may reach a different machine at the same address).</summary>
+    private string ControlPath(string drone, RemoteRoute route)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"build-swarm-ssh-{Environment.UserName}");
+        if (!Directory.Exists(dir))
+        {
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var key = $"{User(drone)}@{route.Address}:{options.Host(drone).Port}|{route.Jump}|{options.SshConfigFile}";
+        return Path.Combine(dir, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..20]);
     }
 
     private string Destination(string drone, RemoteRoute route) => User(drone) is { } user ? $"{user}@{route.Address}" : route.Address;
