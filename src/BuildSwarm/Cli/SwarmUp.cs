@@ -70,6 +70,7 @@ internal static class SwarmUp
             droneOptions.OrchestratorUrl = OrchestratorAddress.ListenToPublic(orchestratorOptions.Listen);
             droneOptions.JoinToken = secrets.ClusterToken;
             droneOptions.WorkDir = Path.Combine(gatewayOptions.DataDir, "drones", $"drone-{i}");
+            droneOptions.ExitOnRestart = false;
             droneOptions.Cores = configuration["Drone:Cores"] is null ? Math.Max(1, Environment.ProcessorCount / droneCount) : droneOptions.Cores;
             droneOptions.Builder.Command ??= $"'{Path.Combine(AppContext.BaseDirectory, "builders", "demo-builder.sh")}'";
             var drone = DroneHost.Create(droneOptions);

@@ -80,6 +80,12 @@ public sealed class DroneOptions
 
     /// <summary>What the drone runs when the swarm orders it to reboot its host.</summary>
     public string RebootCommand { get; set; } = "systemctl reboot || reboot";
+
+    /// <summary>
+    /// Whether a restart order ends the process (for its service manager to start again). Off under
+    /// <c>up</c>, where the drone shares its process with the gateway and orchestrator.
+    /// </summary>
+    public bool ExitOnRestart { get; set; } = true;
 }
 
 public sealed class BuilderOptions

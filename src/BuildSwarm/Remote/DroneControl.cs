@@ -23,6 +23,9 @@ public sealed partial class DroneControl(DroneOptions options, ILogger<DroneCont
 
         switch (order.Action)
         {
+            case "restart" when !options.ExitOnRestart:
+                LogRestartIgnored(order.Id);
+                break;
             case "restart":
                 LogRestarting(order.Id);
                 // Leases in flight expire and their jobs return to the queue, as after a crash.
@@ -46,6 +49,9 @@ public sealed partial class DroneControl(DroneOptions options, ILogger<DroneCont
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Restart ordered ({OrderId}): exiting so the service manager starts the drone again")]
     private partial void LogRestarting(string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Restart ordered ({OrderId}) but ignored: this drone shares its process with other roles (Drone:ExitOnRestart is off)")]
+    private partial void LogRestartIgnored(string orderId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reboot ordered ({OrderId}): running {Command}")]
     private partial void LogRebooting(string orderId, string command);
