@@ -10,7 +10,10 @@ public sealed record OrchestratorRegistered(string OrchestratorId, int LeaseSeco
 /// <summary>Periodic report of an orchestrator's drones, so the gateway can aggregate status.</summary>
 public sealed record OrchestratorSync(IReadOnlyList<DroneView> Drones);
 
-/// <summary>A drone introduces itself to its site orchestrator; <c>Targets</c> are the targets it can build (null: any).</summary>
+/// <summary>
+/// A drone introduces itself to its site orchestrator; <c>Targets</c> are the targets it can build (null: any);
+/// <c>Kind</c>: <c>vm</c>, <c>container</c> or <c>metal</c> as the drone detected it, null if unknown.
+/// </summary>
 public sealed record DroneRegistration(
     string Name,
     int Cores,
@@ -22,7 +25,8 @@ public sealed record DroneRegistration(
     IReadOnlyList<string>? Targets = null,
     DroneRole Role = DroneRole.Normal,
     string? HostName = null,
-    IReadOnlyList<string>? Addresses = null);
+    IReadOnlyList<string>? Addresses = null,
+    string? Kind = null);
 
 /// <summary>
 /// <paramref name="DroneToken"/> authenticates this session with this orchestrator; <paramref name="Credential"/>
@@ -49,7 +53,7 @@ public sealed record DroneHeartbeat(
 public sealed record HeldLeaseReport(string LeaseId, long JobId, string Cpv);
 
 /// <summary>Leases the drone holds that are no longer valid: it should stop working on them.</summary>
-public sealed record DroneHeartbeatReply(IReadOnlyList<string> Revoked);
+public sealed record DroneHeartbeatReply(IReadOnlyList<string> Revoked, ControlOrder? Control = null);
 
 public sealed record DroneView(
     string Id,
@@ -69,7 +73,8 @@ public sealed record DroneView(
     string? ReportedAddress = null,
     string? ObservedAddress = null,
     bool BehindNat = false,
-    bool MaskedByGateway = false);
+    bool MaskedByGateway = false,
+    string? Kind = null);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 

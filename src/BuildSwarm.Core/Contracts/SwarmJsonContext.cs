@@ -54,4 +54,10 @@ namespace BuildSwarm.Core.Contracts;
 [JsonSerializable(typeof(FleetDrone))]
 [JsonSerializable(typeof(DroneRename))]
 [JsonSerializable(typeof(OrchestratorDirectory))]
+[JsonSerializable(typeof(ControlCommand))]
+[JsonSerializable(typeof(ControlResult))]
+[JsonSerializable(typeof(ControlDelivery))]
+[JsonSerializable(typeof(ControlDelivered))]
+[JsonSerializable(typeof(IReadOnlyList<ControlEvent>))]
+[JsonSerializable(typeof(IReadOnlyList<RemoteRouteView>))]
 public sealed partial class SwarmJsonContext : JsonSerializerContext;

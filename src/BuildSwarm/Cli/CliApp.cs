@@ -21,6 +21,7 @@ internal static class CliApp
             BinhostCommand.Create(),
             TokenCommand.Create(),
             DronesCommandGroup.Create(),
+            PushCommand.Create(),
         };
 
         var parse = root.Parse(args);

@@ -23,6 +23,7 @@ internal static class RoleCommands
                 ["Gateway:DataDir"] = parse.GetValue(data),
             });
             var options = configuration.Section<GatewayOptions>("Gateway");
+            options.Remote = configuration.Section<Remote.RemoteOptions>("Remote");
             await using var app = await GatewayServer.CreateAsync(options, ct);
             await app.StartAsync(ct);
             var url = SwarmUp.PublicUrl(options);

@@ -33,6 +33,7 @@ internal static class SwarmUp
             var host = parse.GetValue(bind)!;
             var configuration = NodeConfiguration.Load(parse.GetValue(config), new Dictionary<string, string?>());
             var gatewayOptions = configuration.Section<GatewayOptions>("Gateway");
+            gatewayOptions.Remote = configuration.Section<Remote.RemoteOptions>("Remote");
             gatewayOptions.Listen = $"http://{host}:{gatewayPort}";
             gatewayOptions.DataDir = dataDir;
             return await RunAsync(configuration, gatewayOptions, host, gatewayPort + 1, count, parse.GetValue(demo), ct);
@@ -72,6 +73,7 @@ internal static class SwarmUp
             droneOptions.OrchestratorUrl = OrchestratorAddress.ListenToPublic(orchestratorOptions.Listen);
             droneOptions.JoinToken = joinToken.Token;
             droneOptions.WorkDir = Path.Combine(gatewayOptions.DataDir, "drones", $"drone-{i}");
+            droneOptions.ExitOnRestart = false;
             droneOptions.Cores = configuration["Drone:Cores"] is null ? Math.Max(1, Environment.ProcessorCount / droneCount) : droneOptions.Cores;
             droneOptions.Builder.Command ??= $"'{Path.Combine(AppContext.BaseDirectory, "builders", "demo-builder.sh")}'";
             var drone = DroneHost.Create(droneOptions);

@@ -42,6 +42,8 @@ public sealed class GatewayOptions
     public List<BinhostTargetOptions> Targets { get; set; } = [];
     /// <summary>An orchestrator silent this long is unhealthy; a site whose orchestrators all are is unreachable.</summary>
     public int OrchestratorTimeoutSeconds { get; set; } = 30;
+    /// <summary>Remote control settings; bound from the top-level <c>Remote</c> section.</summary>
+    public Remote.RemoteOptions Remote { get; set; } = new();
 }
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>
@@ -118,6 +120,14 @@ public sealed class DroneOptions
 
     /// <summary>How often the drone ships the growing log of a running job to the gateway.</summary>
     public double LogShipSeconds { get; set; } = 1;
+    /// <summary>What the drone runs when the swarm orders it to reboot its host.</summary>
+    public string RebootCommand { get; set; } = "systemctl reboot || reboot";
+
+    /// <summary>
+    /// Whether a restart order ends the process (for its service manager to start again). Off under
+    /// <c>up</c>, where the drone shares its process with the gateway and orchestrator.
+    /// </summary>
+    public bool ExitOnRestart { get; set; } = true;
 }
 
 public sealed class BuilderOptions

@@ -20,6 +20,7 @@ public sealed partial class DroneAgent(
     OrchestratorLocator locator,
     IBuilder builder,
     PortageTree tree,
+    Remote.DroneControl control,
     TimeProvider time,
     ILogger<DroneAgent> logger,
     LogShipper logs,
@@ -65,7 +66,7 @@ public sealed partial class DroneAgent(
                 var addresses = DroneAddresses.Detect(options);
                 var registration = new DroneRegistration(options.Name, options.Cores, RamMb(), Slots, addresses.Reported,
                     NodeIdentity.LoadOrCreate(options.WorkDir), SwarmVersion.Current, [.. options.EffectiveTargets().Keys.Order(StringComparer.Ordinal)], options.Role,
-                    Environment.MachineName, addresses.All);
+                    Environment.MachineName, addresses.All, Remote.DroneKind.Detect());
                 var session = await orchestrator.RegisterAsync(registration, cancellationToken);
                 LogRegistered(session.Name ?? options.Name, session.DroneId, orchestrator.SessionUrl!, session.State);
                 return;
@@ -119,6 +120,11 @@ public sealed partial class DroneAgent(
                         LogRevoked(revoked);
                         await job.Cancel.CancelAsync();
                     }
+                }
+
+                if (reply.Control is { } order)
+                {
+                    control.Execute(order, NodeIdentity.LoadOrCreate(options.WorkDir));
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or NotRegisteredException or NotAdmittedException or TaskCanceledException && !stoppingToken.IsCancellationRequested)

@@ -29,6 +29,7 @@ public static class DroneHost
         });
         builder.Services.AddSingleton<LogShipper>();
         builder.Services.AddSingleton(sp => new PowerMeter(options.Power, options.Cores, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<Remote.DroneControl>();
         builder.Services.AddHostedService<DroneAgent>();
         return builder.Build();
     }

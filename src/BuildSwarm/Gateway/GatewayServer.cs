@@ -6,6 +6,7 @@ using BuildSwarm.Fleet;
 using BuildSwarm.Hosting;
 using BuildSwarm.Jobs;
 using BuildSwarm.Monitoring;
+using BuildSwarm.Remote;
 using BuildSwarm.Scheduling;
 using BuildSwarm.Storage;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,7 @@ public static class GatewayServer
         builder.Services.AddAdmission();
         builder.Services.AddBinhost(options.DataDir);
         builder.Services.AddMonitoring();
+        builder.Services.AddRemoteControl(options.Remote, options.DataDir);
 
         var app = builder.Build();
         await app.Services.LoadSchedulingStateAsync(cancellationToken);
@@ -60,6 +62,7 @@ public static class GatewayServer
         app.MapBinhost();
         app.MapDashboard();
         app.MapMonitoring();
+        app.MapRemoteControl();
         return app;
     }
 

@@ -50,7 +50,8 @@ public static class DroneEndpoints
             var record = Current(http);
             drones.Touch(record, body!.LeaseIds, body.Load1, body.Held);
             (record.Watts, record.PowerSource) = (body.Watts, body.PowerSource);
-            return Results.Json(new DroneHeartbeatReply(drones.RevokedAmong(body.LeaseIds)), SwarmJsonContext.Default.DroneHeartbeatReply);
+            var control = http.RequestServices.GetRequiredService<Remote.ControlOrders>().Take(record.Id);
+            return Results.Json(new DroneHeartbeatReply(drones.RevokedAmong(body.LeaseIds), control), SwarmJsonContext.Default.DroneHeartbeatReply);
         });
 
         drone.MapPost("/work", WorkAsync);

@@ -143,7 +143,8 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
             var a = d.Admission;
             return new DroneView(d.Id, d.Name, site, d.Registration.Cores, d.Registration.RamMb, d.Registration.Slots, state,
                 a.ReportedAddress ?? a.ObservedAddress, jobs, d.LastSeen, Watts: IsOnline(d) ? d.Watts : null, PowerSource: d.PowerSource,
-                Role: d.Registration.Role, ReportedAddress: a.ReportedAddress, ObservedAddress: a.ObservedAddress, BehindNat: a.BehindNat, MaskedByGateway: a.MaskedByGateway);
+                Role: d.Registration.Role, ReportedAddress: a.ReportedAddress, ObservedAddress: a.ObservedAddress, BehindNat: a.BehindNat, MaskedByGateway: a.MaskedByGateway,
+                Kind: d.Registration.Kind);
         }).OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using BuildSwarm.Configuration;
 using BuildSwarm.Hosting;
+using BuildSwarm.Remote;
 using Microsoft.Extensions.Options;
 
 namespace BuildSwarm.Orchestrator;
@@ -17,11 +18,13 @@ public static class OrchestratorServer
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }),
             sp.GetRequiredService<IOptions<OrchestratorOptions>>()));
         builder.Services.AddHostedService<GatewaySync>();
+        builder.Services.AddSingleton<ControlOrders>();
 
         var app = builder.Build();
         app.UseRoleDefaults();
         Monitoring.SiteMetrics.Register(app.Services.GetRequiredService<Prometheus.CollectorRegistry>(), app.Services.GetRequiredService<DroneRegistry>());
         app.MapDrones();
+        app.MapControlDelivery();
         app.MapGet("/api/orchestrator/status", (DroneRegistry drones) =>
             Results.Json(new Core.Contracts.OrchestratorSync(drones.Views()), Core.Contracts.SwarmJsonContext.Default.OrchestratorSync));
         return app;
