@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Storage;
@@ -107,21 +106,7 @@ public sealed class BinhostVerifier(SwarmDatabase db, BinhostPaths paths, Binhos
             return new FileCheck(true, 0, "", "", null);
         }
 
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        long size = 0;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan))
-        {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                md5.AppendData(buffer, 0, read);
-                sha1.AppendData(buffer, 0, read);
-                size += read;
-            }
-        }
-
+        var facts = await PackageFileFacts.ComputeAsync(Path.GetDirectoryName(path)!, Path.GetFileName(path), cancellationToken);
         string? invalid = null;
         try
         {
@@ -132,7 +117,7 @@ public sealed class BinhostVerifier(SwarmDatabase db, BinhostPaths paths, Binhos
             invalid = $"invalid package: {ex.Message}";
         }
 
-        return new FileCheck(false, size, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()), invalid);
+        return new FileCheck(false, facts.Size, facts.Md5, facts.Sha1, invalid);
     }
 
     private sealed record Entry(string Target, string Release, string Cpv, int BuildId, string Path, long Size, string Md5, string Sha1);
