@@ -9,7 +9,7 @@ namespace BuildSwarm.Tests.Fleet;
 /// <summary>
 /// Drones behind NAT, in network namespaces the test creates:
 /// <code>
-///   vlan 192.168.77.2 ── 192.168.77.1 router (MASQUERADE) 10.77.1.2 ══ 40 ms ══ 10.77.1.1 gw (gateway + orchestrator)
+///   vlan 192.168.77.2 ── 192.168.77.1 router (MASQUERADE) 10.77.1.2 ══ 40 ms (netem, when the kernel has it) ══ 10.77.1.1 gw (gateway + orchestrator)
 ///   lan  192.168.78.2 ── 192.168.78.1 gw, which rewrites the source of lan traffic to its own 10.77.1.1
 /// </code>
 /// </summary>
