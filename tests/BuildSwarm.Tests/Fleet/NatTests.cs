@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Tests.EndToEnd;
@@ -8,7 +9,7 @@ namespace BuildSwarm.Tests.Fleet;
 /// <summary>
 /// Drones behind NAT, in network namespaces the test creates:
 /// <code>
-///   vlan 192.168.77.2 ── 192.168.77.1 router (MASQUERADE) 10.77.1.2 ══ 40 ms ══ 10.77.1.1 gw (gateway + orchestrator)
+///   vlan 192.168.77.2 ── 192.168.77.1 router (MASQUERADE) 10.77.1.2 ══ 40 ms (netem, when the kernel has it) ══ 10.77.1.1 gw (gateway + orchestrator)
 ///   lan  192.168.78.2 ── 192.168.78.1 gw, which rewrites the source of lan traffic to its own 10.77.1.1
 /// </code>
 /// </summary>
@@ -93,7 +94,49 @@ public sealed class NatTests
         // Both work through the NAT: leases via the orchestrator, packages straight to the gateway.
         var submitted = await CliRun.OkAsync(gw.Name, ["submit", "app-misc/one-1.0", "app-misc/two-1.0", "app-misc/three-1.0", "--wait", .. connect]);
         Assert.Contains("done: 3 done", submitted, StringComparison.Ordinal);
+
+        // A reboot request for the NATed drone. Its agent is up: the order goes down the drone channel and
+        // runs on the drone itself (its reboot command, harmless here, leaves a file behind).
+        router.Exec("iptables", "-I", "INPUT", "-p", "tcp", "--dport", "22"); // counting rules: SSH aimed at the router or the gateway
+        gw.Exec("iptables", "-I", "INPUT", "-p", "tcp", "--dport", "22");
+        var (code, body) = Command(gw, admin, "nat-drone");
+        Assert.True(code == 200, body);
+        Assert.Equal(("drone", null), (JsonSerializer.Deserialize(body, SwarmJsonContext.Default.ControlResult)!.Channel, JsonSerializer.Deserialize(body, SwarmJsonContext.Default.ControlResult)!.Route));
+        await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(dir.Path, "nat-drone.rebooted"))), Timeout, "the reboot order to run on the NATed drone", Logs);
+
+        // Its agent is down: the SSH fallback tries the drone's reported address only, never the router (the
+        // address the gateway saw) nor the gateway; none of them is reachable from here, so nothing runs.
+        await natDrone.KillAsync();
+        await Poll.UntilAsync(async () =>
+        {
+            var (listed, output) = await CliRun.RunAsync(gw.Name, ["drones", "list", "--json", .. connect]);
+            return listed == 0 && JsonSerializer.Deserialize(output, SwarmJsonContext.Default.IReadOnlyListFleetDrone)!.Single(d => d.Name == "nat-drone").State == "offline";
+        }, Timeout, "the NATed drone to be offline", Logs);
+        (code, body) = Command(gw, admin, "nat-drone");
+        Assert.True(code == 502, body);
+        Assert.Contains("tried reported 192.168.77.2 (", body, StringComparison.Ordinal);
+        var attempt = JsonSerializer.Deserialize(gw.Exec("curl", "-sf", $"{GatewayUrl}/api/gateway/alerts?all=true"), SwarmJsonContext.Default.IReadOnlyListControlEvent)!
+            .Single(e => e.Drone == "nat-drone" && e.Step == "reboot (ssh)");
+        Assert.Equal("unreachable", attempt.Outcome);
+        Assert.All(new[] { "10.77.1.2", "10.77.1.1", "192.168.78.1", "127.0.0.1" }, own => Assert.DoesNotContain(own, attempt.Detail, StringComparison.Ordinal));
+        Assert.DoesNotContain("nat-drone", gw.Exec("curl", "-sf", $"{GatewayUrl}/api/gateway/remote/routes"), StringComparison.Ordinal);
+        Assert.Equal((0, 0), (SshPacketsIn(router), SshPacketsIn(gw)));
+        TestContext.Current.TestOutputHelper?.WriteLine($"reboot with the agent down: {attempt.Outcome}: {attempt.Detail}");
     }
+
+    /// <summary><c>POST /api/command</c> reboot, forced (a drone of unknown kind), from inside the gateway's namespace.</summary>
+    private static (int Code, string Body) Command(NetworkNamespace gw, string admin, string drone)
+    {
+        var output = gw.Exec("curl", "-s", "-w", "\n%{http_code}", "-X", "POST", "-H", $"Authorization: Bearer {admin}", "-H", "Content-Type: application/json",
+            "-d", $$"""{"action":"reboot","drone":"{{drone}}","force":true}""", $"{GatewayUrl}/api/command");
+        var split = output.TrimEnd().LastIndexOf('\n');
+        return (int.Parse(output[(split + 1)..].Trim(), CultureInfo.InvariantCulture), output[..split]);
+    }
+
+    /// <summary>Packets the counting rule saw: TCP to port 22 delivered to this namespace itself.</summary>
+    private static long SshPacketsIn(NetworkNamespace ns) =>
+        long.Parse(ns.Exec("iptables", "-L", "INPUT", "-v", "-n", "-x").Split('\n').First(l => l.Contains("dpt:22", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[0],
+            CultureInfo.InvariantCulture);
 
     private static SwarmProcess Drone(string name, NetworkNamespace ns, TempDir dir, string joinToken, Dictionary<string, string> extra)
     {
@@ -107,6 +150,7 @@ public sealed class NatTests
             ["BUILDSWARM_Drone__HeartbeatSeconds"] = "1",
             ["BUILDSWARM_Drone__Builder__Command"] = SwarmProcess.DemoBuilder,
             ["BUILDSWARM_Drone__Builder__Environment__BUILDSWARM_DEMO_SECONDS"] = "0.1",
+            ["BUILDSWARM_Drone__RebootCommand"] = $"touch {Path.Combine(dir.Path, name + ".rebooted")}", // never the machine running the tests
         };
         return SwarmProcess.Start(name, ["drone"], environment, networkNamespace: ns.Name);
     }
