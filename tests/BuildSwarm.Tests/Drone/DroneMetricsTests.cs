@@ -12,14 +12,15 @@ public sealed class DroneMetricsTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     [Fact]
-    public async Task A_drone_serves_its_slots_jobs_power_and_build_durations_on_metrics()
+    public async Task A_drone_serves_its_slots_jobs_power_builds_failures_and_durations_on_metrics()
     {
-        await using var swarm = new LocalSwarm();
+        // One attempt: the broken package is stuck after its first failure instead of coming back to this drone.
+        await using var swarm = new LocalSwarm(new() { ["BUILDSWARM_Gateway__MaxAttempts"] = "1" });
         await swarm.StartGatewayAsync();
         await swarm.StartOrchestratorAsync();
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         swarm.StartDrone("metered", SwarmProcess.DemoBuilder, slots: 2,
-            builderEnvironment: new() { ["BUILDSWARM_DEMO_SECONDS"] = "0.2" },
+            builderEnvironment: new() { ["BUILDSWARM_DEMO_SECONDS"] = "0.2", ["BUILDSWARM_DEMO_FAIL"] = "broken" },
             environment: new()
             {
                 ["BUILDSWARM_Drone__MetricsListen"] = url,
@@ -46,14 +47,16 @@ public sealed class DroneMetricsTests
         Assert.Equal(4, Value(before, "buildswarm_drone_cores"));
         Assert.Equal(0, Value(before, "buildswarm_drone_jobs_built_total"));
 
-        var build = await swarm.SubmitAsync(new SubmitBuildRequest([new PackageRequest("app-misc/hello-1.0"), new PackageRequest("app-misc/world-2.0")]));
-        Assert.Equal("done", (await swarm.WaitForBuildAsync(build.BuildId, Timeout)).State);
+        var build = await swarm.SubmitAsync(new SubmitBuildRequest(
+            [new PackageRequest("app-misc/hello-1.0"), new PackageRequest("app-misc/world-2.0"), new PackageRequest("app-misc/broken-3.0")]));
+        await swarm.WaitForBuildSettledAsync(build.BuildId, Timeout);
 
-        // The counters move after the upload, which the build's "done" may precede by a moment.
-        var after = await Poll.UntilAsync(async () => await http.GetStringAsync("metrics") is var text && Value(text, "buildswarm_drone_jobs_built_total") == 2 ? text : null,
-            Timeout, "the drone to count two built jobs", () => swarm.Logs);
-        Assert.Equal(0, Value(after, "buildswarm_drone_jobs_failed_total"));
+        // The counters move after the upload or the failure report, which the build's state may precede by a moment.
+        var after = await Poll.UntilAsync(async () => await http.GetStringAsync("metrics") is var text
+                && Value(text, "buildswarm_drone_jobs_built_total") == 2 && Value(text, "buildswarm_drone_jobs_failed_total") == 1 ? text : null,
+            Timeout, "the drone to count two built jobs and the failed one", () => swarm.Logs);
         Assert.Equal(0, Value(after, "buildswarm_drone_jobs_running"));
+        Assert.Equal(1, Value(after, "buildswarm_drone_build_duration_seconds_count{outcome=\"failed\"}"));
         Assert.Equal(2, Value(after, "buildswarm_drone_build_duration_seconds_count{outcome=\"built\"}"));
         Assert.True(Value(after, "buildswarm_drone_build_duration_seconds_sum{outcome=\"built\"}") >= 0.4, after);
         Assert.Equal(40, Value(after, "buildswarm_drone_power_watts"));
