@@ -12,5 +12,8 @@ internal static class Output
         Console.Out.Flush();
     }
 
+    /// <summary>Output goes to a pipe or file, not a terminal: nothing there can redraw a screen.</summary>
+    public static bool IsPiped => Console.IsOutputRedirected;
+
     public static void Error(string text) => Console.Error.WriteLine($"build-swarm: {text}");
 }

@@ -6,12 +6,17 @@ namespace BuildSwarm.Cli;
 
 /// <summary>
 /// <c>status --watch</c>: a live terminal view. Follows the gateway's event stream and re-reads
-/// the status after each burst of events (and every few seconds, for clocks and health).
+/// the status after each burst of events (and every few seconds, for clocks and health). When the output
+/// is piped there is no screen to redraw, so it prints a line per event and a summary line whenever that changes.
 /// </summary>
 internal static class StatusWatch
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
+
+    // Enough for a burst between two reads in piped mode; the screen shows the last few.
+    private const int KeptEvents = 256;
+    private const int ShownEvents = 8;
 
     public static async Task RunAsync(GatewayConnection connection, CancellationToken cancellationToken)
     {
@@ -21,6 +26,12 @@ internal static class StatusWatch
         var follow = FollowAsync(connection, changed, recent, stop.Token);
         try
         {
+            if (Output.IsPiped)
+            {
+                await PlainAsync(connection, changed, recent, stop.Token);
+                return;
+            }
+
             await AnsiConsole.Live(new Text("connecting…")).AutoClear(false).StartAsync(async live =>
             {
                 while (!stop.IsCancellationRequested)
@@ -32,7 +43,7 @@ internal static class StatusWatch
                         List<SwarmEvent> events;
                         lock (recent)
                         {
-                            events = [.. recent];
+                            events = [.. recent.TakeLast(ShownEvents)];
                         }
 
                         live.UpdateTarget(Render(status, monitor!, events, connection.Url));
@@ -62,6 +73,67 @@ internal static class StatusWatch
             await follow;
         }
     }
+
+    /// <summary>Piped: each new event on a line, then the summary when it differs from the last one printed.</summary>
+    private static async Task PlainAsync(GatewayConnection connection, SemaphoreSlim changed, Queue<SwarmEvent> recent, CancellationToken cancellationToken)
+    {
+        long lastSeq = 0;
+        string? lastSummary = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            List<SwarmEvent> events;
+            lock (recent)
+            {
+                events = [.. recent.Where(e => e.Seq > lastSeq)];
+            }
+
+            foreach (var ev in events)
+            {
+                Output.Line($"{ev.At.ToLocalTime():HH:mm:ss} {ev.Type} {Describe(ev)}");
+                lastSeq = ev.Seq;
+            }
+
+            try
+            {
+                var status = await connection.StatusAsync(cancellationToken);
+                var monitor = await connection.Http.GetFromJsonAsync("api/gateway/monitor", SwarmJsonContext.Default.MonitorView, cancellationToken);
+                var summary = Summary(status, monitor!);
+                if (summary != lastSummary)
+                {
+                    Output.Line($"{DateTime.Now:HH:mm:ss} {summary}");
+                    lastSummary = summary;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                var summary = $"gateway {connection.Url} unreachable: {ex.Message}";
+                if (summary != lastSummary)
+                {
+                    Output.Line($"{DateTime.Now:HH:mm:ss} {summary}");
+                    lastSummary = summary;
+                }
+            }
+
+            await changed.WaitAsync(Idle, cancellationToken);
+            await Task.Delay(Debounce, cancellationToken);
+            while (changed.CurrentCount > 0)
+            {
+                await changed.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    private static string Summary(SwarmStatus status, MonitorView monitor)
+    {
+        var p = monitor.Progress;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"cores online {status.CoresOnline} of {status.Drones.Sum(d => d.Cores)} · drones online {status.DronesOnline} of {status.Drones.Count} · " +
+            $"jobs {p.Done} done, {p.Building} building, {p.Ready} ready, {p.Waiting} waiting, {p.Blocked} blocked, {p.Failed} failed, {p.Stuck} stuck · " +
+            $"binhost {monitor.Binhost.Packages} packages · {Math.Round(monitor.Energy.CurrentWatts):0} W");
+    }
+
+    private static string Describe(SwarmEvent ev) =>
+        string.Join(" · ", new[] { ev.Drone, ev.Cpv, ev.State, ev.Detail }.Where(x => !string.IsNullOrEmpty(x)));
 
     /// <summary>Reads the SSE stream, reconnecting with Last-Event-ID, and signals each event.</summary>
     private static async Task FollowAsync(GatewayConnection connection, SemaphoreSlim changed, Queue<SwarmEvent> recent, CancellationToken cancellationToken)
@@ -94,7 +166,7 @@ internal static class StatusWatch
                         lock (recent)
                         {
                             recent.Enqueue(e!);
-                            while (recent.Count > 8)
+                            while (recent.Count > KeptEvents)
                             {
                                 recent.Dequeue();
                             }
@@ -144,7 +216,7 @@ internal static class StatusWatch
         }
 
         var feed = new Rows(events.Reverse().Select(ev => new Markup(
-            $"[grey]{ev.At.ToLocalTime():HH:mm:ss}[/] {Markup.Escape(ev.Type)} {Markup.Escape(string.Join(" · ", new[] { ev.Drone, ev.Cpv, ev.State, ev.Detail }.Where(x => !string.IsNullOrEmpty(x))))}")));
+            $"[grey]{ev.At.ToLocalTime():HH:mm:ss}[/] {Markup.Escape(ev.Type)} {Markup.Escape(Describe(ev))}")));
         return new Rows(header, drones, failures, new Panel(feed).Header("events"));
     }
 }

@@ -102,6 +102,9 @@ public sealed class DroneOptions
 
     public int HeartbeatSeconds { get; set; } = 5;
 
+    /// <summary>URL of the optional Prometheus listener (<c>/metrics</c>, <c>/healthz</c>), e.g. <c>http://127.0.0.1:9101</c>; empty = none.</summary>
+    public string? MetricsListen { get; set; }
+
     public BuilderOptions Builder { get; set; } = new();
 
     /// <summary>Targets this drone builds, by name, with their Portage settings; none configured means <c>default</c>.</summary>

@@ -24,7 +24,8 @@ public sealed partial class DroneAgent(
     TimeProvider time,
     ILogger<DroneAgent> logger,
     LogShipper logs,
-    PowerMeter power) : BackgroundService
+    PowerMeter power,
+    DroneMetrics metrics) : BackgroundService
 {
     private const int WorkWaitSeconds = 20;
     private static readonly TimeSpan UploadGiveUp = TimeSpan.FromMinutes(10);
@@ -112,6 +113,7 @@ public sealed partial class DroneAgent(
                 var held = _running.Values.Select(r => new HeldLeaseReport(r.Lease.LeaseId, r.Lease.JobId, r.Lease.Cpv)).ToList();
                 var load = LoadAverage();
                 var (watts, source) = power.Read(load);
+                metrics.Power(watts);
                 var reply = await orchestrator.HeartbeatAsync(new DroneHeartbeat(held.Select(h => h.LeaseId).ToList(), load, watts, source, held), stoppingToken);
                 foreach (var revoked in reply.Revoked)
                 {
@@ -168,12 +170,16 @@ public sealed partial class DroneAgent(
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         _running[lease.LeaseId] = new RunningJob(lease, cancel);
         var directory = JobDirectory.Create(options.WorkDir, lease.JobId);
+        var started = time.GetTimestamp();
+        bool? success = null;
+        metrics.Started();
         try
         {
             await ReportAsync(lease, JobState.Building, cancel.Token);
             if (await tree.EnsureAsync(lease.TreeSnapshot, directory.LogFile, cancel.Token) is { } refusal)
             {
                 LogBuildFailed(lease.JobId, lease.Cpv, refusal);
+                success = false;
                 await orchestrator.FailAsync(lease.JobId, new JobFailure(lease.LeaseId, refusal, await CommandBuilder.TailAsync(directory.LogFile)), stoppingToken);
                 return;
             }
@@ -187,6 +193,7 @@ public sealed partial class DroneAgent(
             if (!outcome.Success)
             {
                 LogBuildFailed(lease.JobId, lease.Cpv, outcome.Error ?? "unknown");
+                success = false;
                 // A sweeper is the last word on a package: the whole log goes with its failure.
                 var log = options.Role == DroneRole.Sweeper ? await FullLogAsync(directory.LogFile) ?? outcome.LogTail : outcome.LogTail;
                 await ReportFailureAsync(lease, outcome.Error ?? "build failed", log, stoppingToken);
@@ -195,6 +202,7 @@ public sealed partial class DroneAgent(
 
             await ReportAsync(lease, JobState.Uploading, cancel.Token);
             await UploadAsync(lease, outcome.PackageFile!, cancel.Token);
+            success = true;
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
@@ -202,6 +210,7 @@ public sealed partial class DroneAgent(
         }
         finally
         {
+            metrics.Finished(success, time.GetElapsedTime(started));
             _running.TryRemove(lease.LeaseId, out _);
             await ReleaseAsync(lease);
             if (Directory.Exists(directory.Root))

@@ -4,7 +4,7 @@ using BuildSwarm.Hosting;
 
 namespace BuildSwarm.Drone;
 
-/// <summary>The drone role: no HTTP server of its own, only outgoing calls.</summary>
+/// <summary>The drone role: outgoing calls only, plus an optional metrics listener (Drone:MetricsListen).</summary>
 public static class DroneHost
 {
     public static IHost Create(DroneOptions options, ILoggerProvider? logs = null)
@@ -30,6 +30,8 @@ public static class DroneHost
         builder.Services.AddSingleton<LogShipper>();
         builder.Services.AddSingleton(sp => new PowerMeter(options.Power, options.Cores, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<Remote.DroneControl>();
+        builder.Services.AddSingleton<DroneMetrics>();
+        builder.Services.AddHostedService<DroneMetricsServer>();
         builder.Services.AddHostedService<DroneAgent>();
         return builder.Build();
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Tests.Fleet;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -42,25 +43,47 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(page.Locator("#cores")).ToHaveTextAsync("4");
         await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
 
-        // A drone joins: the count changes without a reload, through the event stream.
+        // A drone joins: the count changes without a reload, through the event stream. Gamma joins for real:
+        // admitted through the gateway's admission API with a join token that does not approve it, so it waits.
+        var join = await FleetApi.TokenAsync(gateway, new JoinTokenRequest());
+        var (admitted, admission, body) = await FleetApi.AdmitAsync(gateway, FleetApi.Drone("gamma", "d-gamma") with { Cores = 16 }, join.Token);
+        Assert.True(admitted == System.Net.HttpStatusCode.OK, body);
+        Assert.Equal(DroneAdmissionStates.Pending, admission!.State);
         var beta = FleetSync.Drone("d-beta", "beta", 8, watts: 140, site: "lab");
-        var gamma = FleetSync.Drone("d-gamma", "gamma", 16, "pending", site: "lab");
-        await FleetSync.SyncAsync(gateway.Cluster, site, alpha, beta, gamma);
+        var gamma = FleetSync.Drone(admission.DroneId, admission.Name, 16, admission.State, site: "lab");
+        await PlayOrchestratorAsync(gateway, site, alpha, beta, gamma);
         await Assertions.Expect(page.Locator("#cores")).ToHaveTextAsync("12");
         await Assertions.Expect(page.Locator("#cores-total")).ToHaveTextAsync("of 28 total");
+        var pendingRow = page.Locator("#pending-rows tr[data-drone='d-gamma']");
+        await Assertions.Expect(pendingRow).ToContainTextAsync("gamma");
+        await page.ScreenshotAsync(new() { Path = Artifact("dashboard-pending.png") });
 
-        // The pending drone: Approve asks for the admin token once and calls the approve endpoint with it.
+        // Approve asks for the admin token once, calls the approve endpoint with it, and the gateway approves the drone.
         var secrets = gateway.App.Services.GetService(typeof(BuildSwarm.Gateway.GatewaySecrets)) as BuildSwarm.Gateway.GatewaySecrets;
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(secrets!.AdminToken);
-        var approve = page.WaitForRequestAsync(r => r.Url.EndsWith("/api/gateway/drones/d-gamma/approve", StringComparison.Ordinal) && r.Method == "POST");
-        await page.Locator("#pending-rows tr[data-drone='d-gamma'] button.approve").ClickAsync();
-        var request = await approve;
-        Assert.Equal("Bearer " + secrets!.AdminToken, await request.HeaderValueAsync("authorization"));
+        var approve = page.WaitForResponseAsync(r => r.Url.EndsWith("/api/gateway/drones/d-gamma/approve", StringComparison.Ordinal) && r.Request.Method == "POST");
+        await pendingRow.Locator("button.approve").ClickAsync();
+        var approved = await approve;
+        Assert.Equal(200, approved.Status);
+        Assert.Equal("Bearer " + secrets!.AdminToken, await approved.Request.HeaderValueAsync("authorization"));
         Assert.Equal(secrets.AdminToken, await page.EvaluateAsync<string>("localStorage.getItem('buildswarm.adminToken')"));
+        Assert.Equal(DroneAdmissionStates.Approved, Assert.Single(await FleetApi.ListAsync(gateway), d => d.Id == "d-gamma").Admission);
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("gamma: approved");
+
+        // The orchestrator learns the decision on its next sync and reports the drone online: the pending row goes
+        // and gamma is listed among the drones, its cores counted.
+        var decisions = await PlayOrchestratorAsync(gateway, site, alpha, beta, gamma);
+        Assert.Equal(DroneAdmissionStates.Approved, Assert.Single(decisions, d => d.DroneId == "d-gamma").State);
+        gamma = gamma with { State = "online" };
+        await PlayOrchestratorAsync(gateway, site, alpha, beta, gamma);
+        await Assertions.Expect(pendingRow).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#pending-section")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#sites")).ToContainTextAsync("gamma");
+        await Assertions.Expect(page.Locator("#cores")).ToHaveTextAsync("28");
 
         // A job fails with a log: it is listed, and a click shows its log.
         await gateway.SubmitAsync(new PackageRequest("dev-libs/broken-1"), new PackageRequest("app-misc/slow-2"));
-        var failed = await LeaseAsync(gateway, site, "alpha");
+        var (failed, _) = await LeaseAsync(gateway, site, alpha, beta, gamma);
         await ShipAsync(gateway, failed, 0, "checking for gcc... yes\nerror: <script>alert(1)</script> does not compile\n");
         using (var fail = await gateway.Cluster.PostAsJsonAsync($"api/gateway/jobs/{failed.JobId}/fail", new JobFailure(failed.LeaseId, "exit 1 <img src=x onerror=alert(1)>"), SwarmJsonContext.Default.JobFailure))
         {
@@ -77,10 +100,10 @@ public sealed class DashboardBrowserTests
         await page.Locator("#logclose").ClickAsync();
 
         // A running job: its log is followed live.
-        var running = await LeaseAsync(gateway, site, "beta");
+        var (running, builder) = await LeaseAsync(gateway, site, alpha, beta, gamma);
         await ShipAsync(gateway, running, 0, "step 1: unpack\n");
-        beta = beta with { State = "building", Jobs = [running.Cpv] };
-        await FleetSync.SyncAsync(gateway.Cluster, site, alpha, beta, gamma);
+        DroneView[] fleet = [.. new[] { alpha, beta, gamma }.Select(d => d.Id == builder.Id ? d with { State = "building", Jobs = [running.Cpv] } : d)];
+        await PlayOrchestratorAsync(gateway, site, fleet);
         await page.Locator("#sites button.link", new() { HasText = running.Cpv }).ClickAsync();
         await Assertions.Expect(page.Locator("#logtext")).ToContainTextAsync("step 1: unpack");
         await ShipAsync(gateway, running, 15, "step 2: compile\n");
@@ -100,11 +123,28 @@ public sealed class DashboardBrowserTests
         Assert.False(overflow, "the page scrolls sideways on a phone-sized screen");
     }
 
-    private static async Task<JobLease> LeaseAsync(InProcessGateway gateway, string orchestratorId, string drone)
+    /// <summary>Syncs as an orchestrator does and returns the gateway's decisions on the reported drones.</summary>
+    private static async Task<IReadOnlyList<DroneDecision>> PlayOrchestratorAsync(InProcessGateway gateway, string orchestratorId, params DroneView[] drones)
     {
-        using var response = await gateway.Cluster.PostAsJsonAsync("api/gateway/jobs/lease", new LeaseRequest(orchestratorId, "d-" + drone, drone), SwarmJsonContext.Default.LeaseRequest);
+        using var response = await gateway.Cluster.PostAsJsonAsync($"api/gateway/orchestrators/{orchestratorId}/sync", new OrchestratorSync(drones), SwarmJsonContext.Default.OrchestratorSync);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.LeaseReply))!.Leases.Single();
+        return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.OrchestratorSyncReply))!.Drones;
+    }
+
+    /// <summary>Leases the next job for whichever drone the gateway's plan gives it to (it favours the biggest).</summary>
+    private static async Task<(JobLease Lease, DroneView Drone)> LeaseAsync(InProcessGateway gateway, string orchestratorId, params DroneView[] drones)
+    {
+        foreach (var drone in drones)
+        {
+            using var response = await gateway.Cluster.PostAsJsonAsync("api/gateway/jobs/lease", new LeaseRequest(orchestratorId, drone.Id, drone.Name), SwarmJsonContext.Default.LeaseRequest);
+            response.EnsureSuccessStatusCode();
+            if ((await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.LeaseReply))!.Leases is [var lease])
+            {
+                return (lease, drone);
+            }
+        }
+
+        throw new InvalidOperationException("no drone got a job");
     }
 
     private static async Task ShipAsync(InProcessGateway gateway, JobLease lease, long offset, string text)
