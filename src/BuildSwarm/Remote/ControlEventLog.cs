@@ -1,9 +1,13 @@
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Events;
 
 namespace BuildSwarm.Remote;
 
-/// <summary>Logs every control step and keeps the most recent ones in memory for <c>GET /api/gateway/alerts</c>.</summary>
-public sealed partial class ControlEventLog(ILogger<ControlEventLog> logger) : IControlEvents
+/// <summary>
+/// Logs every control step, keeps the most recent ones in memory for <c>GET /api/gateway/alerts</c>, and
+/// puts each on the event stream (<c>control.step</c>, <c>control.alert</c>) so the dashboard shows alerts live.
+/// </summary>
+public sealed partial class ControlEventLog(ILogger<ControlEventLog> logger, IEventSink? events = null) : IControlEvents
 {
     private const int Keep = 500;
 
@@ -18,6 +22,14 @@ public sealed partial class ControlEventLog(ILogger<ControlEventLog> logger) : I
         else
         {
             LogStep(controlEvent.Drone, controlEvent.Step, controlEvent.Outcome, controlEvent.Detail);
+        }
+
+        if (events is not null)
+        {
+            // Record is called from synchronous control code; the event is news, its failure is only logged.
+            _ = events.PublishAsync(SwarmEvents.Draft(controlEvent.Alert ? "control.alert" : "control.step", drone: controlEvent.Drone,
+                    state: controlEvent.Outcome, detail: $"{controlEvent.Step}: {controlEvent.Detail}"))
+                .ContinueWith(t => LogPublishFailed(t.Exception!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
 
         lock (_events)
@@ -44,4 +56,7 @@ public sealed partial class ControlEventLog(ILogger<ControlEventLog> logger) : I
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drone {Drone}: {Step} {Outcome}: {Detail}")]
     private partial void LogStep(string drone, string step, string outcome, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not put a control step on the event stream")]
+    private partial void LogPublishFailed(Exception ex);
 }

@@ -154,7 +154,7 @@ public sealed class DashboardBrowserTests
         response.EnsureSuccessStatusCode();
     }
 
-    private static string Artifact(string name)
+    internal static string Artifact(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BuildSwarm.slnx")))
