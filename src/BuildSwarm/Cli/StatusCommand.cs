@@ -46,22 +46,37 @@ internal static class StatusCommand
                 return 0;
             }
 
-            Render(status, connection.Url);
+            Render(status, await RoutesAsync(connection, ct), connection.Url);
             return 0;
         });
         return command;
     }
 
-    private static void Render(SwarmStatus status, string url)
+    /// <summary>The SSH route that last reached each drone; a gateway without remote control answers none.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> RoutesAsync(GatewayConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            var routes = await connection.Http.GetFromJsonAsync("api/gateway/remote/routes", SwarmJsonContext.Default.IReadOnlyListRemoteRouteView, ct);
+            return (routes ?? []).ToDictionary(r => r.Drone, r => r.Route, StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException)
+        {
+            return new Dictionary<string, string>();
+        }
+    }
+
+    private static void Render(SwarmStatus status, IReadOnlyDictionary<string, string> routes, string url)
     {
         AnsiConsole.MarkupLine($"[bold]BuildSwarm[/] {Markup.Escape(status.Version)} at {Markup.Escape(url)}");
         AnsiConsole.MarkupLine($"Cores online: [bold]{status.CoresOnline}[/]   Drones online: [bold]{status.DronesOnline}[/]   Binhost packages: [bold]{status.BinhostPackages}[/]");
 
-        var drones = new Table().AddColumns("Drone", "Site", "State", "Cores", "Slots", "Address", "Building");
+        var drones = new Table().AddColumns("Drone", "Site", "State", "Cores", "Slots", "Address", "SSH route", "Building");
         foreach (var drone in status.Drones)
         {
             drones.AddRow(Markup.Escape(drone.Name), Markup.Escape(drone.Site), Markup.Escape(DronesCommand.StateText(drone)), drone.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape((drone.Address ?? "") + (drone.BehindNat ? " (NAT)" : "")), Markup.Escape(string.Join(", ", drone.Jobs)));
+                drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape((drone.Address ?? "") + (drone.BehindNat ? " (NAT)" : "")),
+                Markup.Escape(routes.GetValueOrDefault(drone.Name) ?? "-"), Markup.Escape(string.Join(", ", drone.Jobs)));
         }
 
         AnsiConsole.Write(drones);
