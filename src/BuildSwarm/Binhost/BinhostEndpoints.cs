@@ -20,7 +20,7 @@ public static class BinhostEndpoints
     public static IEndpointRouteBuilder MapBinhost(this IEndpointRouteBuilder app)
     {
         app.MapPut("/api/gateway/binhost/upload/{jobId:long}", UploadAsync);
-        app.MapMethods("/binhost/{**path}", [HttpMethods.Get, HttpMethods.Head], ServeAsync);
+        app.MapMethods("/binhost/{**path}", [HttpMethods.Get, HttpMethods.Head], ServeAsync).RequireBinhostUser();
         app.MapBinhostAdmin();
         return app;
     }

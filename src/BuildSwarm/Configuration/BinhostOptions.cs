@@ -17,6 +17,22 @@ public sealed class BinhostOptions
 
     /// <summary>gc removes temporaries in <c>.incoming</c> older than this (a live upload keeps touching its file).</summary>
     public int IncomingMaxAgeMinutes { get; set; } = 60;
+
+    /// <summary>When not empty, every read below <c>/binhost/</c> needs HTTP basic auth as one of these users.</summary>
+    public List<BinhostUserOptions> Users { get; set; } = [];
+}
+
+/// <summary>
+/// A binhost reader (an entry of <c>Gateway:Binhost:Users</c>). Give <see cref="PasswordSha256"/> (hex SHA-256 of the
+/// password, <c>printf %s pass | sha256sum</c>) so the config holds no password; <see cref="Password"/> is accepted too.
+/// </summary>
+public sealed class BinhostUserOptions
+{
+    public string User { get; set; } = "";
+
+    public string? PasswordSha256 { get; set; }
+
+    public string? Password { get; set; }
 }
 
 /// <summary>
