@@ -60,7 +60,7 @@ internal static class SimulateCommand
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"simulate: {e.Message}");
+            Output.Error($"simulate: {e.Message}");
             return 1;
         }
 
@@ -68,7 +68,7 @@ internal static class SimulateCommand
         var results = names.Select(name => Simulator.Run(graph, fleet, SchedulingPolicies.Get(name))).ToList();
         if (json)
         {
-            await Console.Out.WriteLineAsync(JsonSerializer.Serialize<IReadOnlyList<SimulationResult>>(
+            Output.Line(JsonSerializer.Serialize<IReadOnlyList<SimulationResult>>(
                 results, SimulationJsonContext.Default.IReadOnlyListSimulationResult));
         }
         else
