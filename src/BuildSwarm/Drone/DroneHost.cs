@@ -11,6 +11,7 @@ public static class DroneHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.UseRoleLogging(logs);
+        builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(options);
         // A connect that gets no answer (a cut site link) must fail fast enough to try another orchestrator or retry.

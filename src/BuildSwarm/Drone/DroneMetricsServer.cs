@@ -22,6 +22,7 @@ public sealed partial class DroneMetricsServer(DroneOptions options, DroneMetric
         builder.WebHost.UseUrls(options.MetricsListen);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, Hosting.CommandLineLifetime>();
         _app = builder.Build();
         _app.MapGet("/healthz", () => Results.Text("ok\n"));
         _app.MapMetrics("/metrics", metrics.Registry);

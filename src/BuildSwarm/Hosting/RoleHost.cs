@@ -11,6 +11,7 @@ public static class RoleHost
         builder.WebHost.UseUrls(listenUrl);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.UseRoleLogging(logs);
+        builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         // One registry per role instance, so several roles in one process (tests) keep their metrics apart.

@@ -41,6 +41,24 @@ public sealed class UpCommandTests
     }
 
     [Fact]
+    public async Task Up_stops_on_sigterm_like_a_service_manager_asks_it_to()
+    {
+        using var dir = new TempDir();
+        var port = FreePort.Next();
+        await using var up = SwarmProcess.Start("up", ["up", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--drones", "1"],
+            workingDirectory: dir.Path);
+        await Poll.UntilAsync(() => Task.FromResult(up.Output.Contains("Dashboard:", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "up to start", () => up.Output);
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", up.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await up.WaitForExitAsync(TimeSpan.FromSeconds(20)); // throws if it ignores SIGTERM
+        Assert.True(up.HasExited, up.Output);
+    }
+
+    [Fact]
     public async Task Usage_errors_exit_2_and_unreachable_gateway_exits_1()
     {
         using var dir = new TempDir();
