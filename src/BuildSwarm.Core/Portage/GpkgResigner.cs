@@ -80,10 +80,10 @@ public static class GpkgResigner
             await using var container = new TarWriter(output, format, leaveOpen: true);
             foreach (var (name, spool, mtime) in members)
             {
-                await AddAsync(container, format, $"{top}/{name}", File.OpenRead(spool), mtime, cancellationToken);
+                await GpkgWriter.AddMemberAsync(container, format, $"{top}/{name}", File.OpenRead(spool), mtime, cancellationToken);
             }
 
-            await AddAsync(container, format, $"{top}/{GpkgMember.ManifestName}", new MemoryStream(Encoding.UTF8.GetBytes(manifestText)),
+            await GpkgWriter.AddMemberAsync(container, format, $"{top}/{GpkgMember.ManifestName}", new MemoryStream(Encoding.UTF8.GetBytes(manifestText)),
                 members[^1].MTime, cancellationToken);
         }
         finally
@@ -109,15 +109,4 @@ public static class GpkgResigner
         return digester.Finish();
     }
 
-    private static async Task AddAsync(TarWriter container, TarEntryFormat format, string name, Stream data, DateTimeOffset mtime, CancellationToken cancellationToken)
-    {
-        TarEntry entry = format == TarEntryFormat.Gnu
-            ? new GnuTarEntry(TarEntryType.RegularFile, name)
-            : new UstarTarEntry(TarEntryType.RegularFile, name);
-        entry.ModificationTime = mtime;
-        entry.Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-        entry.DataStream = data;
-        await container.WriteEntryAsync(entry, cancellationToken);
-        await data.DisposeAsync();
-    }
 }

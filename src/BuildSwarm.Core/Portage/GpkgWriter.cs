@@ -93,7 +93,8 @@ public static class GpkgWriter
             ? pf
             : throw new ArgumentException("metadata needs PF (or set GpkgWriteOptions.TopDirectory)", nameof(metadata));
 
-    private static async Task AddMemberAsync(TarWriter container, TarEntryFormat format, string name, Stream data, DateTimeOffset mtime, CancellationToken cancellationToken)
+    /// <summary>Adds one regular-file member with the mode and mtime every gpkg member gets; disposes <paramref name="data"/>.</summary>
+    internal static async Task AddMemberAsync(TarWriter container, TarEntryFormat format, string name, Stream data, DateTimeOffset mtime, CancellationToken cancellationToken)
     {
         TarEntry entry = format == TarEntryFormat.Gnu
             ? new GnuTarEntry(TarEntryType.RegularFile, name)

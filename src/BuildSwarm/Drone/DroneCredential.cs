@@ -1,4 +1,4 @@
-using System.Text;
+using BuildSwarm.Http;
 
 namespace BuildSwarm.Drone;
 
@@ -18,20 +18,6 @@ public static class DroneCredential
 
     public static void Save(string workDir, string credential)
     {
-        Directory.CreateDirectory(workDir);
-        var path = PathIn(workDir);
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            file.Write(Encoding.UTF8.GetBytes(credential + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        SecretFile.Write(PathIn(workDir), credential, overwrite: true);
     }
 }

@@ -26,21 +26,8 @@ public static class BearerToken
             return (File.ReadAllText(path).Trim(), false);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var token = New();
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            file.Write(Encoding.UTF8.GetBytes(token + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path);
+        SecretFile.Write(path, token, overwrite: false);
         return (token, true);
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class JobFailures(
                 return null;
             }
 
-            job = await JobStore.DescribeAsync(connection, tx, jobId, cancellationToken);
+            job = await DescribeAsync(connection, tx, jobId, cancellationToken);
 
             var logPath = holder.Sweeper ? await SaveFullLogAsync(jobId, holder.Attempts + 1, failure.LogTail, cancellationToken) : null;
             await SwarmDatabase.ExecuteAsync(connection, tx,
@@ -159,6 +159,15 @@ public sealed partial class JobFailures(
         var path = Path.Combine(directory, $"job-{jobId}-attempt-{attempt}.log");
         await File.WriteAllTextAsync(path, log, cancellationToken);
         return path;
+    }
+
+    /// <summary>Build, CPV and lease holder of a job, for the events that report on it.</summary>
+    private static async Task<(string Build, string Cpv, string? Drone)> DescribeAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
+    {
+        await using var command = SwarmDatabase.Command(connection, tx, "SELECT build_id, cpv, lease_drone FROM jobs WHERE id = $id", ("$id", jobId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
     }
 
     private static string? Truncate(string? value, int max) =>

@@ -24,8 +24,6 @@ public sealed partial class JobStore(
     internal const string LeasedStates = "('leased','building','uploading')";
 
     /// <summary>A drone only gets jobs of the targets it declared; a drone that declared none (an older drone) gets any.</summary>
-    private const string TargetFilter = "($targets IS NULL OR target IN (SELECT value FROM json_each($targets)))";
-
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public async Task<SubmitBuildResponse> SubmitAsync(SubmitBuildRequest request, CancellationToken cancellationToken)
@@ -258,15 +256,6 @@ public sealed partial class JobStore(
 
     private static async Task<IReadOnlyList<string>> DepCpvsAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken) =>
         await SwarmDatabase.StringsAsync(connection, tx, "SELECT j.cpv FROM job_deps d JOIN jobs j ON j.id = d.dep_job_id WHERE d.job_id = $id ORDER BY j.cpv", cancellationToken, ("$id", jobId));
-
-    /// <summary>Build, CPV and lease holder of a job, for the events that report on it.</summary>
-    internal static async Task<(string Build, string Cpv, string? Drone)> DescribeAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken)
-    {
-        await using var command = SwarmDatabase.Command(connection, tx, "SELECT build_id, cpv, lease_drone FROM jobs WHERE id = $id", ("$id", jobId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-    }
 
     private async Task SetStateAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, JobState state, CancellationToken cancellationToken) =>
         await SwarmDatabase.ExecuteAsync(connection, tx, "UPDATE jobs SET state = $s, updated_at = $now WHERE id = $id", cancellationToken,
