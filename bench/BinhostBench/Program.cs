@@ -18,13 +18,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 // Publish latency against the size of the index, in one run:
-//  1. index level: one publish (insert a row, rewrite Packages + Packages.gz) with the cached-block index, against the
-//     baseline of the walking skeleton (reload every row from SQLite, rebuild each entry, write with optimal gzip);
-//  2. end to end: a real HTTP upload of a gpkg to a gateway whose index already holds N packages.
+//  1. index level: one publish (insert a row, update the served index from the cached runs) with the current index,
+//     and the same until its Packages + Packages.gz are on disk, against the baseline of the walking skeleton (reload
+//     every row from SQLite, rebuild each entry, write Packages and Packages.gz with optimal gzip);
+//  2. end to end: a real HTTP upload of a gpkg to a gateway whose index already holds N packages (the response comes
+//     after the served index lists the package).
 var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100, 30_000];
 const int Rounds = 15;
 Console.WriteLine($"rounds per measurement: {Rounds} (median reported); sizes: {string.Join(", ", sizes)}");
-var results = new Dictionary<int, (double Baseline, double Cached, double Http)>();
+var results = new Dictionary<int, (double Baseline, double Served, double OnDisk, double Http, double HttpEvery)>();
 foreach (var size in sizes)
 {
     var root = Path.Combine(Path.GetTempPath(), $"binhost-bench-{Guid.NewGuid():n}"[..28]);
@@ -36,11 +38,13 @@ foreach (var size in sizes)
         await SeedAsync(db, size);
 
         var baseline = await TimeMedianAsync(Rounds, i => BaselinePublishAsync(db, options, size + i));
-        var cached = await CachedPublishesAsync(db, options, size);
-        var http = await HttpPublishesAsync(options);
-        results[size] = (baseline, cached, http);
-        Console.WriteLine($"{size,7} packages: baseline {baseline,8:F1} ms   cached index {cached,7:F1} ms   HTTP upload {http,7:F1} ms   " +
-                          $"(baseline/cached {baseline / cached:F1}x)");
+        var served = await CachedPublishesAsync(db, options, size, waitForFiles: false);
+        var onDisk = await CachedPublishesAsync(db, options, size, waitForFiles: true);
+        var http = await HttpPublishesAsync(options, indexFileInterval: 1000);
+        var httpEvery = await HttpPublishesAsync(options, indexFileInterval: 0);
+        results[size] = (baseline, served, onDisk, http, httpEvery);
+        Console.WriteLine($"{size,7} packages: baseline {baseline,8:F1} ms   served index {served,7:F2} ms   files on disk {onDisk,7:F1} ms   " +
+                          $"HTTP upload {http,6:F1} ms (files every publish: {httpEvery,6:F1} ms)   (baseline/served {baseline / served:F0}x)");
     }
     finally
     {
@@ -52,8 +56,9 @@ foreach (var size in sizes)
 if (sizes.Length >= 2)
 {
     var (small, large) = (results[sizes[0]], results[sizes[^1]]);
-    Console.WriteLine($"publish at {sizes[^1]} / publish at {sizes[0]}: cached index {large.Cached / small.Cached:F2}x, " +
-                      $"HTTP upload {large.Http / small.Http:F2}x, baseline {large.Baseline / small.Baseline:F2}x");
+    Console.WriteLine($"publish at {sizes[^1]} / publish at {sizes[0]}: HTTP upload {large.Http / small.Http:F2}x " +
+                      $"(files every publish {large.HttpEvery / small.HttpEvery:F2}x), served index " +
+                      $"{large.Served / small.Served:F2}x, files on disk {large.OnDisk / small.OnDisk:F2}x, baseline {large.Baseline / small.Baseline:F2}x");
 }
 
 static async Task SeedAsync(SwarmDatabase db, int count)
@@ -125,32 +130,40 @@ static async Task BaselinePublishAsync(SwarmDatabase db, GatewayOptions options,
     await gz.WriteAsync(text);
 }
 
-// The current publish path minus the upload: insert + Apply inside the transaction, then the coalesced rewrite.
-static async Task<double> CachedPublishesAsync(SwarmDatabase db, GatewayOptions options, int size)
+// The current publish path minus the upload: insert + Apply inside the transaction, then the update of the served
+// index (and, with waitForFiles, until the mirror has written Packages and Packages.gz).
+static async Task<double> CachedPublishesAsync(SwarmDatabase db, GatewayOptions options, int size, bool waitForFiles)
 {
     var wrapped = Microsoft.Extensions.Options.Options.Create(options);
     var targets = new BinhostTargets(wrapped);
-    using var index = new BinhostIndex(db, new BinhostPaths(options.DataDir), targets, TimeProvider.System);
+    await using var index = new BinhostIndex(db, new BinhostPaths(options.DataDir), targets, wrapped, TimeProvider.System, NullLogger<BinhostIndex>.Instance);
     var load = Stopwatch.StartNew();
     await index.LoadAllAsync(CancellationToken.None);
     Console.WriteLine($"{size,7} packages: loading the cached index at start-up took {load.Elapsed.TotalMilliseconds:F0} ms");
+    var prefix = waitForFiles ? "bench-disk" : "bench-served";
     return await TimeMedianAsync(Rounds, async i =>
     {
-        var cpv = $"bench-cached/pkg{i + 1:D6}-1.0";
+        var cpv = $"{prefix}/pkg{i + 1:D6}-1.0";
         var version = await db.WriteAsync(async (c, tx) =>
         {
             await InsertAsync(c, tx, cpv, 1, i);
-            var metadata = new Dictionary<string, string> { ["CATEGORY"] = "bench-cached", ["PF"] = $"pkg{i + 1:D6}-1.0", ["SLOT"] = "0", ["EAPI"] = "8" };
+            var metadata = new Dictionary<string, string> { ["CATEGORY"] = prefix, ["PF"] = $"pkg{i + 1:D6}-1.0", ["SLOT"] = "0", ["EAPI"] = "8" };
             var block = index.Block("default", metadata, new PackageFileFacts($"{cpv}-1.gpkg.tar", 1, "0", "0", 0), 1);
             return index.Apply("default", [new IndexedPackage(new InstanceKey(cpv, 1), block)], []);
         }, CancellationToken.None);
-        await index.WriteAsync("default", version, CancellationToken.None);
+        await index.UpdateAsync("default", version, CancellationToken.None);
+        if (waitForFiles)
+        {
+            await index.FlushAsync(CancellationToken.None);
+        }
     });
 }
 
-// A whole upload over HTTP: receive, validate the gpkg, fsync, commit, rewrite the index.
-static async Task<double> HttpPublishesAsync(GatewayOptions options)
+// A whole upload over HTTP: receive, validate the gpkg, fsync, commit, update the served index; the index files on disk
+// follow at most once per indexFileInterval ms (0: after every publish, competing with the next uploads).
+static async Task<double> HttpPublishesAsync(GatewayOptions options, int indexFileInterval)
 {
+    options.Binhost.IndexFileIntervalMilliseconds = indexFileInterval;
     await using var app = await GatewayServer.CreateAsync(options, CancellationToken.None, NullLoggerProvider.Instance);
     await app.StartAsync();
     var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -162,7 +175,7 @@ static async Task<double> HttpPublishesAsync(GatewayOptions options)
     var orchestrator = (await register.Content.ReadFromJsonAsync(SwarmJsonContext.Default.OrchestratorRegistered))!.OrchestratorId;
     var result = await MedianAsync(Rounds, async i =>
     {
-        var cpv = $"bench-http/pkg{i + 1:D6}-1.0";
+        var cpv = $"bench-http{indexFileInterval}/pkg{i + 1:D6}-1.0";
         (await admin.PostAsJsonAsync("api/gateway/build/submit", new SubmitBuildRequest([new PackageRequest(cpv)]), SwarmJsonContext.Default.SubmitBuildRequest))
             .EnsureSuccessStatusCode();
         using var leaseResponse = await cluster.PostAsJsonAsync("api/gateway/jobs/lease", new LeaseRequest(orchestrator, "d", "d"), SwarmJsonContext.Default.LeaseRequest);

@@ -5,7 +5,8 @@
 #   BUILDSWARM_BIN=/path/build-swarm bench/binhost-get/run.sh
 #
 # Knobs (env): PACKAGES=20 packages published; PAYLOAD_BYTES=1048576 random bytes in each package image;
-# DURATION=10s, CONNECTIONS=32, THREADS=2 for every wrk run.
+# DURATION=10s, CONNECTIONS=32, THREADS=2 for every wrk run; HOLD=N keeps both servers up N seconds after the runs
+# (URLs printed) for profiling by hand.
 # Needs: nginx, wrk, curl, jq, python3 (Debian: apt-get install -y nginx-light wrk curl jq).
 set -euo pipefail
 
@@ -94,6 +95,8 @@ nport=$(free_port)
 mkdir -p "$work/nginx"
 cat >"$work/nginx/nginx.conf" <<CONF
 daemon off;
+# Workers run as the caller: the binhost lives in a private temp directory.
+user $(id -un) $(id -gn);
 worker_processes auto;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log warn;
@@ -134,3 +137,7 @@ for resource in "$path" Packages; do
     printf '%-10s %14s %14s %7.2fx\n' "$name" "$ours" "$theirs" "$(python3 -c "print($ours / $theirs)")"
 done
 grep -h "Non-2xx\|Socket errors" "$work/wrk.log" >&2 || true
+if [[ -n ${HOLD:-} ]]; then
+    echo "holding ${HOLD}s: $gateway/binhost/$path  $nginx_url/binhost/$path"
+    sleep "$HOLD"
+fi

@@ -1,11 +1,9 @@
-using System.Globalization;
 using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Http;
 using BuildSwarm.Jobs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace BuildSwarm.Binhost;
 
@@ -20,7 +18,6 @@ public static class BinhostEndpoints
     public static IEndpointRouteBuilder MapBinhost(this IEndpointRouteBuilder app)
     {
         app.MapPut("/api/gateway/binhost/upload/{jobId:long}", UploadAsync);
-        app.MapMethods("/binhost/{**path}", [HttpMethods.Get, HttpMethods.Head], ServeAsync).RequireBinhostUser();
         app.MapBinhostAdmin();
         return app;
     }
@@ -78,29 +75,5 @@ public static class BinhostEndpoints
             UploadOutcome.WrongTarget => Problems.Conflict(result.Detail),
             _ => Problems.Status(StatusCodes.Status422UnprocessableEntity, "Invalid package", result.Detail),
         };
-    }
-
-    private static async Task<IResult> ServeAsync(string? path, HttpContext context, BinhostFiles files, CancellationToken ct)
-    {
-        var file = path is null ? null : await files.ResolveAsync(path, ct);
-        if (file is null || !File.Exists(file))
-        {
-            return Problems.NotFound($"no file '{path}' in the binhost");
-        }
-
-        var info = new FileInfo(file);
-        // Last-Modified of an index is its TIMESTAMP (the writer sets the mtime), which is what clients compare.
-        var modified = new DateTimeOffset(info.LastWriteTimeUtc);
-        var etag = new EntityTagHeaderValue($"\"{info.Length.ToString("x", CultureInfo.InvariantCulture)}-{info.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
-        var isIndex = info.Name.StartsWith("Packages", StringComparison.Ordinal);
-        context.Response.Headers.CacheControl = isIndex ? "no-cache" : "public, max-age=31536000, immutable";
-        // Packages.gz is served as the gzip file it is, never with Content-Encoding: Portage gunzips it itself.
-        var contentType = info.Name switch
-        {
-            "Packages" => "text/plain; charset=utf-8",
-            "Packages.gz" => "application/gzip",
-            _ => "application/octet-stream",
-        };
-        return Results.File(file, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true);
     }
 }

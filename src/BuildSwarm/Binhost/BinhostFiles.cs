@@ -1,18 +1,24 @@
 namespace BuildSwarm.Binhost;
 
 /// <summary>
-/// Maps a URL below <c>/binhost/</c> to a file: <c>[&lt;target&gt;/]&lt;path&gt;</c> in a target's live tree, or
-/// <c>[&lt;target&gt;/]releases/&lt;name|stable&gt;/&lt;path&gt;</c>, where <c>Packages</c>/<c>Packages.gz</c> are the
-/// release's own and any other path is a shared package file the release lists. Anything else is null (404).
+/// Maps a URL below <c>/binhost/</c> to what answers it: <c>[&lt;target&gt;/]Packages[.gz]</c> is the live index served
+/// from memory; any other <c>[&lt;target&gt;/]&lt;path&gt;</c> is a file of the target's tree; and
+/// <c>[&lt;target&gt;/]releases/&lt;name|stable&gt;/&lt;path&gt;</c> is the release's own <c>Packages</c>/<c>Packages.gz</c>
+/// or a shared package file the release lists. Anything else is null (404).
 /// </summary>
 public sealed class BinhostFiles(BinhostPaths paths, BinhostTargets targets, BinhostReleases releases)
 {
-    public async Task<string?> ResolveAsync(string path, CancellationToken cancellationToken)
+    public async Task<BinhostResource?> ResolveAsync(string path, CancellationToken cancellationToken)
     {
         var (target, relative) = targets.Route(path);
+        if (relative is "Packages" or "Packages.gz")
+        {
+            return new LiveIndex(target, Gzip: relative == "Packages.gz");
+        }
+
         if (!relative.StartsWith("releases/", StringComparison.Ordinal))
         {
-            return relative == "releases" ? null : paths.Resolve(target, relative);
+            return relative == "releases" ? null : File(paths.Resolve(target, relative));
         }
 
         var parts = relative.Split('/', 3);
@@ -34,7 +40,18 @@ public sealed class BinhostFiles(BinhostPaths paths, BinhostTargets targets, Bin
         }
 
         return parts[2] is "Packages" or "Packages.gz"
-            ? paths.Resolve(target, $"releases/{name}/{parts[2]}")
-            : files.Contains(parts[2]) ? paths.Resolve(target, parts[2]) : null;
+            ? File(paths.Resolve(target, $"releases/{name}/{parts[2]}"))
+            : files.Contains(parts[2]) ? File(paths.Resolve(target, parts[2])) : null;
     }
+
+    private static PackageFile? File(string? path) => path is null ? null : new PackageFile(path);
 }
+
+/// <summary>What a binhost URL names.</summary>
+public abstract record BinhostResource;
+
+/// <summary>A target's live <c>Packages</c> or <c>Packages.gz</c>.</summary>
+public sealed record LiveIndex(string Target, bool Gzip) : BinhostResource;
+
+/// <summary>A file on disk: a package, or a release's frozen index.</summary>
+public sealed record PackageFile(string Path) : BinhostResource;

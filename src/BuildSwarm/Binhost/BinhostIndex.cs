@@ -1,23 +1,30 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using BuildSwarm.Configuration;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace BuildSwarm.Binhost;
 
 /// <summary>
-/// Each target's <c>Packages</c> index, kept in memory as one serialized block per package instance. A publish changes
-/// a few blocks (<see cref="Apply"/>, inside the publishing transaction, so the memory follows commit order) and the
-/// files are rewritten by concatenating the cached blocks: no package file is read or hashed again, and concurrent
-/// publishes share one rewrite when they arrive while another is being written.
+/// Each target's <c>Packages</c> index, kept in memory as one serialized block per package instance, grouped in runs
+/// that cache their text and gzip piece (<see cref="IndexRuns"/>). A publish changes a few blocks (<see cref="Apply"/>,
+/// inside the publishing transaction, so the memory follows commit order), then <see cref="UpdateAsync"/> builds the
+/// next <see cref="IndexImage"/> from the cached runs (only the changed run is re-encoded and recompressed) and serves
+/// it at once; the files on disk follow through the <see cref="IndexMirror"/>. No package file is read or hashed again,
+/// and concurrent publishes share one update when they arrive while another is being built.
 /// </summary>
-public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTargets targets, TimeProvider time) : IDisposable
+public sealed class BinhostIndex(
+    SwarmDatabase db, BinhostPaths paths, BinhostTargets targets, IOptions<GatewayOptions> options, TimeProvider time, ILogger<BinhostIndex> logger)
+    : IAsyncDisposable
 {
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _updateLock = new(1, 1);
     private readonly Dictionary<string, TargetState> _states = new(StringComparer.Ordinal);
+    private readonly IndexMirror _mirror = new(TimeSpan.FromMilliseconds(Math.Max(0, options.Value.Binhost.IndexFileIntervalMilliseconds)), time, logger);
 
     /// <summary>Loads every target's blocks from the database and writes every index (heals a crash before a rewrite).</summary>
     public async Task LoadAllAsync(CancellationToken cancellationToken)
@@ -38,12 +45,11 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
         {
             await ReloadAsync(target, cancellationToken);
         }
+
+        await FlushAsync(cancellationToken);
     }
 
-    /// <summary>Compatibility name used by the gateway's start-up.</summary>
-    public Task RewriteAllAsync(string defaultTarget, CancellationToken cancellationToken) => LoadAllAsync(cancellationToken);
-
-    /// <summary>Rebuilds a target's blocks from the database and writes its index.</summary>
+    /// <summary>Rebuilds a target's blocks from the database and serves the result.</summary>
     public async Task ReloadAsync(string target, CancellationToken cancellationToken)
     {
         var blocks = await db.ReadAsync(connection => LoadBlocksAsync(connection, null, target, cancellationToken), cancellationToken);
@@ -51,16 +57,16 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
         lock (_gate)
         {
             var state = State(target);
-            state.Blocks = blocks;
+            state.Runs = IndexRuns.From(blocks);
             version = ++state.Version;
         }
 
-        await WriteAsync(target, version, cancellationToken);
+        await UpdateAsync(target, version, cancellationToken);
     }
 
     /// <summary>
     /// Records added and removed instances of <paramref name="target"/>; returns the version to pass to
-    /// <see cref="WriteAsync"/>. Call it inside the transaction that changes the <c>packages</c> rows.
+    /// <see cref="UpdateAsync"/>. Call it inside the transaction that changes the <c>packages</c> rows.
     /// </summary>
     public long Apply(string target, IEnumerable<IndexedPackage> added, IEnumerable<InstanceKey> removed)
     {
@@ -69,12 +75,12 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
             var state = State(target);
             foreach (var key in removed)
             {
-                state.Blocks.Remove(key);
+                state.Runs.Remove(key);
             }
 
             foreach (var package in added)
             {
-                state.Blocks[package.Key] = package.Block;
+                state.Runs.Set(package.Key, package.Block);
             }
 
             return ++state.Version;
@@ -90,17 +96,20 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
         }
     }
 
-    /// <summary>Makes sure the files show at least <paramref name="version"/>; a rewrite in progress may already cover it.</summary>
-    public async Task WriteAsync(string target, long version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure the served index shows at least <paramref name="version"/> (an update in progress may already cover
+    /// it) and queues it for the files on disk.
+    /// </summary>
+    public async Task UpdateAsync(string target, long version, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        await _updateLock.WaitAsync(cancellationToken);
         try
         {
             bool stale;
             lock (_gate)
             {
                 var state = State(target);
-                if (state.Written >= version && !state.Stale)
+                if (state.Served >= version && !state.Stale)
                 {
                     return;
                 }
@@ -114,62 +123,70 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
                 lock (_gate)
                 {
                     var state = State(target);
-                    state.Blocks = fresh;
+                    state.Runs = IndexRuns.From(fresh);
                     state.Stale = false;
                     state.Version++;
                 }
             }
 
-            string[] blocks;
-            long snapshot;
-            long timestamp;
+            IndexImage image;
             lock (_gate)
             {
                 var state = State(target);
-                blocks = [.. state.Blocks.Values];
-                snapshot = state.Version;
-                timestamp = NextTimestamp(state);
+                image = IndexImage.Create(targets.Header(target), state.Runs.Count, state.Runs.Pieces(), NextTimestamp(state));
+                state.Image = image;
+                state.Served = state.Version;
             }
 
-            await WriteFilesAsync(paths.TargetRoot(target), targets.Header(target), blocks, timestamp, cancellationToken);
-            lock (_gate)
-            {
-                State(target).Written = snapshot;
-            }
+            _mirror.Offer(paths.TargetRoot(target), image);
         }
         finally
         {
-            _writeLock.Release();
+            _updateLock.Release();
         }
     }
 
-    /// <summary>The current blocks of a target and a fresh TIMESTAMP, for freezing a release.</summary>
-    public (string[] Blocks, long Timestamp) Snapshot(string target)
+    /// <summary>The index a target serves now, or null for a target that has none yet.</summary>
+    public IndexImage? Current(string target)
     {
         lock (_gate)
         {
-            var state = State(target);
-            return ([.. state.Blocks.Values], NextTimestamp(state));
+            return _states.GetValueOrDefault(target)?.Image;
         }
     }
 
-    /// <summary>The index block of one package instance under a target's header.</summary>
-    public string Block(string target, IReadOnlyDictionary<string, string> metadata, PackageFileFacts file, int buildId) =>
-        PackagesIndex.WritePackage(targets.Header(target), PackagesIndexEntry.Create(metadata, file, buildId));
+    /// <summary>Completes when the index files on disk show everything served before the call.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => _mirror.FlushAsync(cancellationToken);
 
-    /// <summary>Writes <c>Packages</c> and <c>Packages.gz</c> into <paramref name="directory"/>, each replaced atomically, mtime = TIMESTAMP.</summary>
-    public static async Task WriteFilesAsync(
-        string directory, IReadOnlyDictionary<string, string> header, IReadOnlyList<string> blocks, long timestamp, CancellationToken cancellationToken)
+    /// <summary>A fresh TIMESTAMP of <paramref name="target"/>, for freezing a release.</summary>
+    public long NextTimestamp(string target)
     {
-        Directory.CreateDirectory(directory);
-        var head = PackagesIndex.WriteHeader(header, blocks.Count, DateTimeOffset.FromUnixTimeSeconds(timestamp));
-        var modified = DateTimeOffset.FromUnixTimeSeconds(timestamp).UtcDateTime;
-        await ReplaceAsync(Path.Combine(directory, "Packages"), head, blocks, modified, gzip: false, cancellationToken);
-        await ReplaceAsync(Path.Combine(directory, "Packages.gz"), head, blocks, modified, gzip: true, cancellationToken);
-        FileSync.Directory(directory);
+        lock (_gate)
+        {
+            return NextTimestamp(State(target));
+        }
     }
 
-    public void Dispose() => _writeLock.Dispose();
+    /// <summary>The index block of one package instance under a target's header, as UTF-8.</summary>
+    public byte[] Block(string target, IReadOnlyDictionary<string, string> metadata, PackageFileFacts file, int buildId) =>
+        Block(targets.Header(target), metadata, file, buildId);
+
+    private static byte[] Block(IReadOnlyDictionary<string, string> header, IReadOnlyDictionary<string, string> metadata, PackageFileFacts file, int buildId) =>
+        Encoding.UTF8.GetBytes(PackagesIndex.WritePackage(header, PackagesIndexEntry.Create(metadata, file, buildId)));
+
+    /// <summary>Writes an index of <paramref name="blocks"/> into <paramref name="directory"/> durably (a release's own files).</summary>
+    public static Task WriteFilesAsync(
+        string directory, IReadOnlyDictionary<string, string> header, SortedDictionary<InstanceKey, byte[]> blocks, long timestamp, CancellationToken cancellationToken)
+    {
+        var runs = IndexRuns.From(blocks);
+        return IndexImage.Create(header, runs.Count, runs.Pieces(), timestamp).WriteFilesAsync(directory, durable: true, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _mirror.DisposeAsync();
+        _updateLock.Dispose();
+    }
 
     private TargetState State(string target)
     {
@@ -190,11 +207,11 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
         return timestamp;
     }
 
-    internal async Task<SortedDictionary<InstanceKey, string>> LoadBlocksAsync(
-        Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction? tx, string target, CancellationToken cancellationToken)
+    internal async Task<SortedDictionary<InstanceKey, byte[]>> LoadBlocksAsync(
+        SqliteConnection connection, SqliteTransaction? tx, string target, CancellationToken cancellationToken)
     {
         var header = targets.Header(target);
-        var blocks = new SortedDictionary<InstanceKey, string>(InstanceKey.Order);
+        var blocks = new SortedDictionary<InstanceKey, byte[]>(InstanceKey.Order);
         await using var command = SwarmDatabase.Command(connection, tx,
             "SELECT cpv, build_id, path, size, md5, sha1, mtime, metadata FROM packages WHERE target = $t", ("$t", target));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -203,7 +220,7 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
             var metadata = JsonSerializer.Deserialize(reader.GetString(7), BinhostJsonContext.Default.DictionaryStringString) ?? [];
             var file = new PackageFileFacts(reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetInt64(6));
             var key = new InstanceKey(reader.GetString(0), reader.GetInt32(1));
-            blocks[key] = PackagesIndex.WritePackage(header, PackagesIndexEntry.Create(metadata, file, key.BuildId));
+            blocks[key] = Block(header, metadata, file, key.BuildId);
         }
 
         return blocks;
@@ -230,42 +247,19 @@ public sealed class BinhostIndex(SwarmDatabase db, BinhostPaths paths, BinhostTa
         return 0;
     }
 
-    private static async Task ReplaceAsync(
-        string path, string head, IReadOnlyList<string> blocks, DateTime modified, bool gzip, CancellationToken cancellationToken)
-    {
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-        {
-            // Fastest: the index is rewritten on every publish, and the level barely changes its size.
-            Stream sink = gzip ? new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true) : file;
-            await using (var writer = new StreamWriter(sink, new UTF8Encoding(false), 1 << 16, leaveOpen: !gzip))
-            {
-                await writer.WriteAsync(head.AsMemory(), cancellationToken);
-                foreach (var block in blocks)
-                {
-                    await writer.WriteAsync(block.AsMemory(), cancellationToken);
-                }
-            }
-
-            await file.FlushAsync(cancellationToken);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.SetLastWriteTimeUtc(temp, modified);
-        File.Move(temp, path, overwrite: true);
-    }
-
     private sealed class TargetState
     {
-        public SortedDictionary<InstanceKey, string> Blocks { get; set; } = new(InstanceKey.Order);
+        public IndexRuns Runs { get; set; } = new();
 
         public long Version { get; set; }
 
-        public long Written { get; set; } = -1;
+        public long Served { get; set; } = -1;
 
         public bool Stale { get; set; }
 
         public long LastTimestamp { get; set; }
+
+        public IndexImage? Image { get; set; }
     }
 }
 
@@ -279,5 +273,5 @@ public readonly record struct InstanceKey(string Cpv, int BuildId)
     });
 }
 
-/// <summary>An instance and its serialized index block.</summary>
-public sealed record IndexedPackage(InstanceKey Key, string Block);
+/// <summary>An instance and its serialized index block (UTF-8).</summary>
+public sealed record IndexedPackage(InstanceKey Key, byte[] Block);

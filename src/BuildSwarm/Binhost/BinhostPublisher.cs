@@ -77,7 +77,7 @@ public sealed partial class BinhostPublisher(
                 return new UploadResult(UploadOutcome.Stale, $"job {claim.JobId} is already done; this completion was dropped");
             }
 
-            await index.WriteAsync(claim.Target, published.Value.IndexVersion, cancellationToken);
+            await index.UpdateAsync(claim.Target, published.Value.IndexVersion, cancellationToken);
             jobs.NotifyReady();
             var result = published.Value.Package;
             LogPublished(result.Cpv, result.BuildId, result.Size);

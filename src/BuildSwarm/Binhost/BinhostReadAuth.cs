@@ -11,34 +11,32 @@ namespace BuildSwarm.Binhost;
 /// Optional HTTP basic auth for binhost reads (<c>Gateway:Binhost:Users</c>). Portage sends the <c>user:pass@</c>
 /// of a binrepos.conf sync-uri only after a 401 with a Basic challenge, so the challenge header is part of the protocol.
 /// </summary>
-public static class BinhostReadAuth
+public sealed class BinhostReadAuth
 {
     public const string Challenge = "Basic realm=\"BuildSwarm binhost\"";
 
-    /// <summary>Adds the check to the binhost read endpoint; with no users configured it adds nothing (reads stay public).</summary>
-    public static TBuilder RequireBinhostUser<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilterFactory((factory, next) =>
+    private readonly List<(byte[] User, byte[] Password)> _users;
+
+    /// <summary>Reads <c>Gateway:Binhost:Users</c>; a bad entry stops the gateway at start.</summary>
+    public BinhostReadAuth(IOptions<GatewayOptions> options) => _users = Users(options.Value.Binhost.Users);
+
+    /// <summary>Null when the request may read (no users configured, or a right user and password), else the 401 to send.</summary>
+    public IResult? Refuse(HttpContext context)
+    {
+        if (_users.Count == 0)
         {
-            var users = Users(factory.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.Binhost.Users);
-            if (users.Count == 0)
-            {
-                return next;
-            }
+            return null;
+        }
 
-            return async context =>
-            {
-                var http = context.HttpContext;
-                var failure = Check(http.Request.Headers.Authorization.ToString(), users);
-                if (failure is null)
-                {
-                    return await next(context);
-                }
+        var failure = Check(context.Request.Headers.Authorization.ToString(), _users);
+        if (failure is null)
+        {
+            return null;
+        }
 
-                http.Response.Headers.WWWAuthenticate = Challenge;
-                return Problems.Unauthorized(failure);
-            };
-        });
+        context.Response.Headers.WWWAuthenticate = Challenge;
+        return Problems.Unauthorized(failure);
+    }
 
     /// <summary>The configured users as (SHA-256 of the user name, SHA-256 of the password); a bad hash stops the gateway.</summary>
     private static List<(byte[] User, byte[] Password)> Users(IEnumerable<BinhostUserOptions> configured)

@@ -41,7 +41,7 @@ public sealed partial class BinhostReleases(SwarmDatabase db, BinhostIndex index
 
             // Under the write lock the rows cannot change, so the frozen text and the recorded files agree.
             var blocks = await index.LoadBlocksAsync(connection, tx, target, cancellationToken);
-            var (_, timestamp) = index.Snapshot(target);
+            var timestamp = index.NextTimestamp(target);
             var count = await SwarmDatabase.ExecuteAsync(connection, tx,
                 """
                 INSERT INTO binhost_release_entries (target, release, cpv, build_id, path, size, md5, sha1)
@@ -52,7 +52,7 @@ public sealed partial class BinhostReleases(SwarmDatabase db, BinhostIndex index
                 "INSERT INTO binhost_releases (target, name, seq, timestamp, packages, created_at) VALUES ($t, $n, $s, $ts, $c, $now)",
                 cancellationToken, ("$t", target), ("$n", name), ("$s", seq), ("$ts", timestamp), ("$c", count), ("$now", now.ToUnixTimeMilliseconds()));
             await SetStableAsync(connection, tx, target, name, cancellationToken);
-            await BinhostIndex.WriteFilesAsync(ReleaseDirectory(target, name), targets.Header(target), [.. blocks.Values], timestamp, cancellationToken);
+            await BinhostIndex.WriteFilesAsync(ReleaseDirectory(target, name), targets.Header(target), blocks, timestamp, cancellationToken);
             return new BinhostReleaseView(target, name, timestamp, count, now, Stable: true);
         }, cancellationToken);
         _stable[target] = view.Name;

@@ -86,7 +86,7 @@ public sealed class BinhostVerifier(SwarmDatabase db, BinhostPaths paths, Binhos
         }, cancellationToken);
         foreach (var (target, version) in versions)
         {
-            await index.WriteAsync(target, version, cancellationToken);
+            await index.UpdateAsync(target, version, cancellationToken);
         }
 
         return [.. problems.Select(p => p.Index == "live" ? p with { Repaired = true } : p)];

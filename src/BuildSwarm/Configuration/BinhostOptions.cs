@@ -18,6 +18,22 @@ public sealed class BinhostOptions
     /// <summary>gc removes temporaries in <c>.incoming</c> older than this (a live upload keeps touching its file).</summary>
     public int IncomingMaxAgeMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// Memory for serving package files without touching the disk (least recently used out first); 0 streams every
+    /// file from disk. The live index is always served from memory.
+    /// </summary>
+    public int MemoryCacheMegabytes { get; set; } = 256;
+
+    /// <summary>Package files larger than this are always streamed from disk.</summary>
+    public int MemoryCacheMaxFileMegabytes { get; set; } = 16;
+
+    /// <summary>
+    /// Least time between two writes of a target's <c>Packages</c>/<c>Packages.gz</c> files on disk. The gateway serves
+    /// the index from memory the moment a package is published; the files follow, batched, for nginx or rsync reading
+    /// the directory. 0 writes after every publish.
+    /// </summary>
+    public int IndexFileIntervalMilliseconds { get; set; } = 1000;
+
     /// <summary>When not empty, every read below <c>/binhost/</c> needs HTTP basic auth as one of these users.</summary>
     public List<BinhostUserOptions> Users { get; set; } = [];
 }

@@ -45,12 +45,15 @@ public static class GatewayServer
         await app.Services.LoadSchedulingStateAsync(cancellationToken);
         // Rewriting the index on start heals a crash between a publish's commit and its index rewrite,
         // and gives clients of a new binhost an empty, valid index instead of a 404.
-        await app.Services.GetRequiredService<BinhostIndex>().RewriteAllAsync(options.DefaultTarget, cancellationToken);
+        await app.Services.GetRequiredService<BinhostIndex>().LoadAllAsync(cancellationToken);
         if (options.Binhost.Sign)
         {
             await app.Services.GetRequiredService<BinhostSigner>().EnsureKeyAsync(cancellationToken);
         }
 
+        // Binhost reads first and routing explicitly after them: WebApplication would otherwise put routing in front.
+        app.UseBinhostReads();
+        app.UseRouting();
         app.UseRoleDefaults();
         await app.UseMonitoringAsync(cancellationToken);
         app.MapBuilds();
@@ -85,6 +88,9 @@ public static class GatewayServer
             .AddSingleton<BinhostPublisher>()
             .AddSingleton<BinhostReleases>()
             .AddSingleton<BinhostFiles>()
+            .AddSingleton<PackageFileCache>()
+            .AddSingleton<BinhostReadAuth>()
+            .AddSingleton<BinhostReads>()
             .AddSingleton<BinhostGarbageCollector>()
             .AddSingleton<BinhostVerifier>();
 }
