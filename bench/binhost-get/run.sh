@@ -4,15 +4,18 @@
 #   bench/binhost-get/run.sh                      # publishes a Release build of src/BuildSwarm first
 #   BUILDSWARM_BIN=/path/build-swarm bench/binhost-get/run.sh
 #
-# Knobs (env): PACKAGES=20 packages published; PAYLOAD_BYTES=1048576 random bytes in each package image;
-# DURATION=10s, CONNECTIONS=32, THREADS=2 for every wrk run; HOLD=N keeps both servers up N seconds after the runs
-# (URLs printed) for profiling by hand.
+# Knobs (env): PACKAGES=20 packages published; SIZES="65536 1048576 8388608 33554432" random bytes in the images of the
+# first packages, one size each, the others 4096 (each size is one benchmarked file: the last is above the gateway's
+# 16 MiB memory-cache limit, so it is streamed from disk); DURATION=5s, CONNECTIONS=32, THREADS=2 for every wrk run;
+# ROUNDS=5 rounds per file, ours and nginx one after the other, the order swapped every round; the figures are
+# medians. HOLD=N keeps both servers up N seconds after the runs (URLs printed) for profiling by hand.
 # Needs: nginx, wrk, curl, jq, python3 (Debian: apt-get install -y nginx-light wrk curl jq).
 set -euo pipefail
 
 packages=${PACKAGES:-20}
-payload=${PAYLOAD_BYTES:-1048576}
-duration=${DURATION:-10s}
+read -r -a sizes <<<"${SIZES:-65536 1048576 8388608 33554432}"
+rounds=${ROUNDS:-5}
+duration=${DURATION:-5s}
 connections=${CONNECTIONS:-32}
 threads=${THREADS:-2}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -77,6 +80,9 @@ while ((published < packages)); do
     [[ -n $leases ]] || { echo "no lease while $published of $packages are published" >&2; exit 1; }
     while read -r lease; do
         cpv=$(jq -r .cpv <<<"$lease")
+        n=${cpv#bench-get/pkg}
+        n=${n%-1.0}
+        payload=$((n <= ${#sizes[@]} ? sizes[n - 1] : 4096))
         BUILDSWARM_CPV=$cpv BUILDSWARM_OUTPUT_DIR="$work/out" BUILDSWARM_DEMO_SECONDS=0 BENCH_PAYLOAD_BYTES=$payload \
             bash "$work/builder.sh" >/dev/null
         file="$work/out/${cpv#*/}.gpkg.tar"
@@ -87,8 +93,14 @@ while ((published < packages)); do
     done <<<"$leases"
 done
 root="$work/data/binhost/default"
-path=$(awk '/^PATH: /{print $2; exit}' "$root/Packages")
-echo "published $packages packages; benchmarked file: $path ($(stat -c %s "$root/$path") bytes), Packages: $(stat -c %s "$root/Packages") bytes"
+curl -fsS "$gateway/binhost/Packages" >"$work/Packages"
+path_of() { awk -v cpv="CPV: bench-get/pkg$1-1.0" 'BEGIN { RS=""; FS="\n" } { hit=0; p=""
+    for (i = 1; i <= NF; i++) { if ($i == cpv) hit=1; if (index($i, "PATH: ") == 1) p=substr($i, 7) }
+    if (hit) { print p; exit } }' "$work/Packages"; }
+files=()
+for i in $(seq 1 ${#sizes[@]}); do files+=("$(path_of "$i")"); done
+path=${files[0]}
+echo "published $packages packages; Packages: $(stat -c %s "$work/Packages") bytes"
 
 # 3. nginx on loopback, root = the default target's binhost directory.
 nport=$(free_port)
@@ -123,18 +135,36 @@ nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 pids+=($!)
 nginx_url="http://127.0.0.1:$nport"
 wait_for "$nginx_url/binhost/Packages"
-cmp <(curl -fsS "$gateway/binhost/$path") <(curl -fsS "$nginx_url/binhost/$path") || { echo "the servers disagree on $path" >&2; exit 1; }
+for resource in "${files[@]}" Packages; do
+    cmp <(curl -fsS "$gateway/binhost/$resource") <(curl -fsS "$nginx_url/binhost/$resource") || { echo "the servers disagree on $resource" >&2; exit 1; }
+done
 
-# 4. Same wrk run against both, one after the other (2 shared cores: never at the same time).
+# 4. Same wrk runs against both, one after the other (2 shared cores: never at the same time), order swapped each round.
 rps() { wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s "$1" | tee -a "$work/wrk.log" | awk '/^Requests\/sec:/{print $2}'; }
-echo "wrk -t$threads -c$connections -d$duration (loopback); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-10s %14s %14s %8s\n' "resource" "ours req/s" "nginx req/s" "ratio"
-for resource in "$path" Packages; do
-    rps "$gateway/binhost/$resource" >/dev/null # warm-up (JIT, page cache)
-    ours=$(rps "$gateway/binhost/$resource")
-    theirs=$(rps "$nginx_url/binhost/$resource")
-    name=$([[ $resource == Packages ]] && echo Packages || echo package)
-    printf '%-10s %14s %14s %7.2fx\n' "$name" "$ours" "$theirs" "$(python3 -c "print($ours / $theirs)")"
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+echo "wrk -t$threads -c$connections -d$duration (loopback), $rounds rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-28s %12s %12s %8s   %s\n' "resource" "ours req/s" "nginx req/s" "ratio" "ratio per round"
+for resource in "${files[@]}" Packages; do
+    rps "$gateway/binhost/$resource" >/dev/null # warm-up (JIT, page cache, memory cache)
+    rps "$nginx_url/binhost/$resource" >/dev/null
+    ours_all="" theirs_all="" ratios=""
+    for round in $(seq 1 "$rounds"); do
+        if ((round % 2)); then
+            ours=$(rps "$gateway/binhost/$resource")
+            theirs=$(rps "$nginx_url/binhost/$resource")
+        else
+            theirs=$(rps "$nginx_url/binhost/$resource")
+            ours=$(rps "$gateway/binhost/$resource")
+        fi
+        ours_all+=" $ours" theirs_all+=" $theirs"
+        ratios+=" $(python3 -c "print(f'{$ours / $theirs:.2f}')")"
+    done
+    if [[ $resource == Packages ]]; then
+        name="Packages ($(stat -c %s "$work/Packages") B)"
+    else
+        name="package $(stat -c %s "$root/$resource") B"
+    fi
+    printf '%-28s %12.0f %12.0f %7.2fx  %s\n' "$name" "$(median <<<"$ours_all")" "$(median <<<"$theirs_all")" "$(median <<<"$ratios")" "$ratios"
 done
 grep -h "Non-2xx\|Socket errors" "$work/wrk.log" >&2 || true
 if [[ -n ${HOLD:-} ]]; then

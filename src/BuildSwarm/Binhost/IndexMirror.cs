@@ -19,7 +19,9 @@ internal sealed partial class IndexMirror : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Task _writer;
-    private volatile TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _flushes;
+    private volatile bool _stopping;
 
     public IndexMirror(TimeSpan interval, TimeProvider time, ILogger logger)
     {
@@ -38,19 +40,22 @@ internal sealed partial class IndexMirror : IAsyncDisposable
     public Task FlushAsync(CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _flushes);
         if (!_work.Writer.TryWrite(done))
         {
+            Interlocked.Decrement(ref _flushes);
             return Task.CompletedTask;
         }
 
-        _hurry.TrySetResult();
+        _wake.TrySetResult();
         return done.Task.WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         _work.Writer.TryComplete();
-        _hurry.TrySetResult();
+        _wake.TrySetResult();
         await _writer;
     }
 
@@ -60,6 +65,7 @@ internal sealed partial class IndexMirror : IAsyncDisposable
         {
             if (item is TaskCompletionSource flushed)
             {
+                Interlocked.Decrement(ref _flushes);
                 flushed.TrySetResult();
                 continue;
             }
@@ -92,22 +98,20 @@ internal sealed partial class IndexMirror : IAsyncDisposable
     /// <summary>Waits until <paramref name="directory"/> may be written again, unless a flush or shutdown is waiting.</summary>
     private async Task PaceAsync(string directory)
     {
-        if (!_written.TryGetValue(directory, out var last) || last + _interval - _time.GetUtcNow() is not { Ticks: > 0 } wait)
+        while (_written.TryGetValue(directory, out var last) && last + _interval - _time.GetUtcNow() is { Ticks: > 0 } wait)
         {
-            return;
-        }
+            // A fresh wake-up first, then the check: a flush that comes after the check sets the fresh one.
+            if (_wake.Task.IsCompleted)
+            {
+                _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
 
-        var hurry = _hurry;
-        if (_work.Reader.Completion.IsCompleted || hurry.Task.IsCompleted)
-        {
-            _hurry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return;
-        }
+            if (_stopping || Volatile.Read(ref _flushes) > 0)
+            {
+                return;
+            }
 
-        await Task.WhenAny(Task.Delay(wait, _time), hurry.Task);
-        if (hurry.Task.IsCompleted)
-        {
-            _hurry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await Task.WhenAny(Task.Delay(wait, _time), _wake.Task);
         }
     }
 

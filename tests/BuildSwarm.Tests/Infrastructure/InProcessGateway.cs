@@ -16,6 +16,7 @@ public sealed class InProcessGateway : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
     private readonly TimeProvider? _time;
+    private bool _stopped;
 
     private InProcessGateway(WebApplication app, string url, GatewayOptions options, TimeProvider? time)
     {
@@ -97,8 +98,15 @@ public sealed class InProcessGateway : IAsyncDisposable
         return (await lease.Content.ReadFromJsonAsync(SwarmJsonContext.Default.LeaseReply))!.Leases.Single();
     }
 
-    private async Task StopAsync()
+    /// <summary>Stops the gateway as a service manager would (graceful); the data directory stays until dispose.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         Admin.Dispose();
         Cluster.Dispose();
         Anonymous.Dispose();
