@@ -9,6 +9,10 @@
 # 16 MiB memory-cache limit, so it is streamed from disk); DURATION=5s, CONNECTIONS=32, THREADS=2 for every wrk run;
 # ROUNDS=5 rounds per file, ours and nginx one after the other, the order swapped every round; the figures are
 # medians. HOLD=N keeps both servers up N seconds after the runs (URLs printed) for profiling by hand.
+# LINK=1gbit (any tc rate) puts wrk in a network namespace of its own behind a veth pair whose server side is shaped
+# to that rate with tbf (no netem needed), both servers listening on the veth address: a LAN-like link instead of
+# loopback (needs root and iproute2). Besides requests/s it prints the servers' CPU time per request (utime+stime of
+# the gateway process, of nginx's master and workers), which the shared machine's noise disturbs less.
 # Needs: nginx, wrk, curl, jq, python3 (Debian: apt-get install -y nginx-light wrk curl jq).
 set -euo pipefail
 
@@ -31,7 +35,35 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The address both servers listen on and wrk's way to reach it: loopback, or a shaped veth link into a namespace.
+host=127.0.0.1
+client=()
+link=${LINK:-}
+if [[ -n $link ]]; then
+    ns="bsget$$"
+    net="10.$((200 + $$ % 50)).$(($$ % 250)).0"
+    prefix=${net%.0}
+    host="$prefix.1"
+    ip netns add "$ns"
+    ip link add "${ns}a" type veth peer name "${ns}b"
+    ip link set "${ns}b" netns "$ns"
+    ip addr add "$host/30" dev "${ns}a"
+    ip link set "${ns}a" up
+    ip netns exec "$ns" ip addr add "$prefix.2/30" dev "${ns}b"
+    ip netns exec "$ns" ip link set "${ns}b" up
+    ip netns exec "$ns" ip link set lo up
+    tc qdisc add dev "${ns}a" root tbf rate "$link" burst 512kb latency 50ms
+    client=(ip netns exec "$ns")
+    cleanup_link() { ip link del "${ns}a" 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; }
+    trap 'cleanup; cleanup_link' EXIT
+fi
+
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+cpu_ticks() { # utime + stime of the given processes, in clock ticks
+    local total=0 pid
+    for pid in "$@"; do total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+    echo "$total"
+}
 
 wait_for() { # url
     for _ in $(seq 1 300); do
@@ -53,11 +85,12 @@ if [[ -z $bin ]]; then
     bin="$work/app/build-swarm"
 fi
 
-# 1. A gateway on loopback with its own data directory.
+# 1. A gateway with its own data directory.
 gport=$(free_port)
-gateway="http://127.0.0.1:$gport"
+gateway="http://$host:$gport"
 BUILDSWARM_Gateway__Listen="$gateway" "$bin" gateway --data "$work/data" >"$work/gateway.log" 2>&1 &
-pids+=($!)
+gateway_pid=$!
+pids+=("$gateway_pid")
 wait_for "$gateway/healthz"
 admin=$(cat "$work/data/admin.token")
 cluster=$(cat "$work/data/cluster.token")
@@ -102,7 +135,7 @@ for i in $(seq 1 ${#sizes[@]}); do files+=("$(path_of "$i")"); done
 path=${files[0]}
 echo "published $packages packages; Packages: $(stat -c %s "$work/Packages") bytes"
 
-# 3. nginx on loopback, root = the default target's binhost directory.
+# 3. nginx on the same address, root = the default target's binhost directory.
 nport=$(free_port)
 mkdir -p "$work/nginx"
 cat >"$work/nginx/nginx.conf" <<CONF
@@ -126,37 +159,51 @@ http {
     types { text/plain Packages; }
     default_type application/octet-stream;
     server {
-        listen 127.0.0.1:$nport;
+        listen $host:$nport;
         location /binhost/ { alias $root/; }
     }
 }
 CONF
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 pids+=($!)
-nginx_url="http://127.0.0.1:$nport"
+nginx_url="http://$host:$nport"
 wait_for "$nginx_url/binhost/Packages"
-for resource in "${files[@]}" Packages; do
-    cmp <(curl -fsS "$gateway/binhost/$resource") <(curl -fsS "$nginx_url/binhost/$resource") || { echo "the servers disagree on $resource" >&2; exit 1; }
+nginx_pids=($(cat "$work/nginx/nginx.pid") $(pgrep -P "$(cat "$work/nginx/nginx.pid")"))
+same() { cmp -s <(curl -fsS "$gateway/binhost/$1" 2>/dev/null) <(curl -fsS "$nginx_url/binhost/$1" 2>/dev/null); }
+for resource in "${files[@]}"; do
+    same "$resource" || { echo "the servers disagree on $resource" >&2; exit 1; }
 done
+# The index files on disk follow the served index within Gateway:Binhost:IndexFileIntervalMilliseconds.
+for _ in $(seq 1 100); do same Packages && break; sleep 0.1; done
+same Packages || { echo "the servers disagree on Packages" >&2; exit 1; }
 
 # 4. Same wrk runs against both, one after the other (2 shared cores: never at the same time), order swapped each round.
-rps() { wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s "$1" | tee -a "$work/wrk.log" | awk '/^Requests\/sec:/{print $2}'; }
+run() { # run URL PID...: prints "requests/s CPU-microseconds-per-request"
+    local url=$1 before after out
+    shift
+    before=$(cpu_ticks "$@")
+    out=$("${client[@]}" wrk -t"$threads" -c"$connections" -d"$duration" --timeout 10s "$url")
+    after=$(cpu_ticks "$@")
+    echo "$out" >>"$work/wrk.log"
+    awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '/requests in/ { n = $1 } /^Requests\/sec:/ { r = $2 }
+        END { printf "%s %.1f\n", r, n ? ticks / hz * 1e6 / n : 0 }' <<<"$out"
+}
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-echo "wrk -t$threads -c$connections -d$duration (loopback), $rounds rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-28s %12s %12s %8s   %s\n' "resource" "ours req/s" "nginx req/s" "ratio" "ratio per round"
+echo "wrk -t$threads -c$connections -d$duration (${link:-loopback}), $rounds rounds; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-26s %11s %11s %7s %12s %12s   %s\n' "resource" "ours req/s" "nginx req/s" "ratio" "ours CPU/req" "nginx CPU/req" "ratio per round"
 for resource in "${files[@]}" Packages; do
-    rps "$gateway/binhost/$resource" >/dev/null # warm-up (JIT, page cache, memory cache)
-    rps "$nginx_url/binhost/$resource" >/dev/null
-    ours_all="" theirs_all="" ratios=""
+    run "$gateway/binhost/$resource" "$gateway_pid" >/dev/null # warm-up (JIT, page cache, memory cache)
+    run "$nginx_url/binhost/$resource" "${nginx_pids[@]}" >/dev/null
+    ours_all="" theirs_all="" ratios="" ours_cpu="" theirs_cpu=""
     for round in $(seq 1 "$rounds"); do
         if ((round % 2)); then
-            ours=$(rps "$gateway/binhost/$resource")
-            theirs=$(rps "$nginx_url/binhost/$resource")
+            read -r ours ocpu < <(run "$gateway/binhost/$resource" "$gateway_pid")
+            read -r theirs tcpu < <(run "$nginx_url/binhost/$resource" "${nginx_pids[@]}")
         else
-            theirs=$(rps "$nginx_url/binhost/$resource")
-            ours=$(rps "$gateway/binhost/$resource")
+            read -r theirs tcpu < <(run "$nginx_url/binhost/$resource" "${nginx_pids[@]}")
+            read -r ours ocpu < <(run "$gateway/binhost/$resource" "$gateway_pid")
         fi
-        ours_all+=" $ours" theirs_all+=" $theirs"
+        ours_all+=" $ours" theirs_all+=" $theirs" ours_cpu+=" $ocpu" theirs_cpu+=" $tcpu"
         ratios+=" $(python3 -c "print(f'{$ours / $theirs:.2f}')")"
     done
     if [[ $resource == Packages ]]; then
@@ -164,7 +211,8 @@ for resource in "${files[@]}" Packages; do
     else
         name="package $(stat -c %s "$root/$resource") B"
     fi
-    printf '%-28s %12.0f %12.0f %7.2fx  %s\n' "$name" "$(median <<<"$ours_all")" "$(median <<<"$theirs_all")" "$(median <<<"$ratios")" "$ratios"
+    printf '%-26s %11.0f %11.0f %6.2fx %9.0f us %10.0f us  %s\n' "$name" "$(median <<<"$ours_all")" "$(median <<<"$theirs_all")" \
+        "$(median <<<"$ratios")" "$(median <<<"$ours_cpu")" "$(median <<<"$theirs_cpu")" "$ratios"
 done
 grep -h "Non-2xx\|Socket errors" "$work/wrk.log" >&2 || true
 if [[ -n ${HOLD:-} ]]; then
