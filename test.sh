@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 root=$(pwd)
 
-packages=(openssh-server openssh-client rsync iproute2 iptables chromium curl gnupg xz-utils zstd procps)
+packages=(openssh-server openssh-client rsync iproute2 iptables chromium curl gnupg xz-utils zstd procps nginx-light python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -14,6 +14,8 @@ done
 if ((${#missing[@]})); then
     echo "test.sh: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # RUNLEVEL=1: packages that bring a service (sshd, nginx) install without starting it; tests start their own.
+    export RUNLEVEL=1
     apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
         || { echo "test.sh: apt-get install failed" >&2; exit 1; }
 fi

@@ -86,8 +86,9 @@ internal sealed partial class IndexMirror : IAsyncDisposable
             {
                 await image.WriteFilesAsync(directory, durable: false, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
+                // Whatever went wrong (disk full, permissions), the writer must live on: the next publish retries.
                 LogWriteFailed(ex, directory);
             }
 
