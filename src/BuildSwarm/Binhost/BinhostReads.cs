@@ -64,10 +64,8 @@ public sealed partial class BinhostReads(
 
     private static IResult Index(HttpContext context, IndexImage image, bool gzip)
     {
-        context.Response.Headers.CacheControl = "no-cache";
-        // Last-Modified is the index's TIMESTAMP, which is what Portage compares with its cached copy. Packages.gz is
-        // the gzip file it is, never sent with Content-Encoding: Portage gunzips it itself.
-        var contentType = gzip ? "application/gzip" : "text/plain; charset=utf-8";
+        // Last-Modified is the index's TIMESTAMP, which is what Portage compares with its cached copy.
+        var contentType = Describe(context, gzip ? "Packages.gz" : "Packages");
         var etag = new EntityTagHeaderValue(image.ETag(gzip));
         return image.Contiguous(gzip) is { } block
             ? Results.Bytes(block, contentType, lastModified: image.LastModified, entityTag: etag, enableRangeProcessing: true)
@@ -85,17 +83,27 @@ public sealed partial class BinhostReads(
         var modified = new DateTimeOffset(info.LastWriteTimeUtc);
         var etag = new EntityTagHeaderValue(
             $"\"{info.Length.ToString("x", CultureInfo.InvariantCulture)}-{info.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
+        var contentType = Describe(context, info.Name);
+        var result = !isIndex && await cache.GetAsync(info, context.RequestAborted) is { } bytes
+            ? Results.Bytes(bytes, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true)
+            : Results.File(info.FullName, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true);
+        return (result, isIndex ? "index" : "package");
+    }
+
+    /// <summary>
+    /// Sets Cache-Control for <paramref name="fileName"/> and returns its content type: an index changes, a published
+    /// package path never does. Packages.gz is the gzip file it is, never sent with Content-Encoding: Portage gunzips it.
+    /// </summary>
+    private static string Describe(HttpContext context, string fileName)
+    {
+        var isIndex = fileName.StartsWith("Packages", StringComparison.Ordinal);
         context.Response.Headers.CacheControl = isIndex ? "no-cache" : "public, max-age=31536000, immutable";
-        var contentType = info.Name switch
+        return fileName switch
         {
             "Packages" => "text/plain; charset=utf-8",
             "Packages.gz" => "application/gzip",
             _ => "application/octet-stream",
         };
-        var result = !isIndex && await cache.GetAsync(info, context.RequestAborted) is { } bytes
-            ? Results.Bytes(bytes, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true)
-            : Results.File(info.FullName, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true);
-        return (result, isIndex ? "index" : "package");
     }
 
     private static IResult NotFound(string path) => Problems.NotFound($"no file '{path}' in the binhost");

@@ -79,7 +79,7 @@ public sealed class IndexImage
         }
 
         ref var cached = ref gzip ? ref _gzipBlock : ref _plainBlock;
-        return cached ??= Join(Parts(gzip));
+        return cached ??= PartsStream.Join(Parts(gzip));
     }
 
     public Stream Open(bool gzip) => new PartsStream(Parts(gzip));
@@ -99,19 +99,6 @@ public sealed class IndexImage
         {
             FileSync.Directory(directory);
         }
-    }
-
-    private static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> parts)
-    {
-        var block = new byte[parts.Sum(p => p.Length)];
-        var at = 0;
-        foreach (var part in parts)
-        {
-            part.Span.CopyTo(block.AsSpan(at));
-            at += part.Length;
-        }
-
-        return block;
     }
 
     private async Task ReplaceAsync(string path, IReadOnlyList<ReadOnlyMemory<byte>> parts, bool durable, CancellationToken cancellationToken)

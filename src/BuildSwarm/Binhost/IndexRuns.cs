@@ -91,23 +91,10 @@ internal sealed class IndexRuns
         var pieces = new IndexPiece[_runs.Count];
         for (var i = 0; i < _runs.Count; i++)
         {
-            pieces[i] = _runs[i].Piece ??= IndexPiece.Of(Concatenate(_runs[i].Blocks.Values));
+            pieces[i] = _runs[i].Piece ??= IndexPiece.Of(PartsStream.Join([.. _runs[i].Blocks.Values.Select(b => (ReadOnlyMemory<byte>)b)]));
         }
 
         return pieces;
-    }
-
-    private static byte[] Concatenate(IList<byte[]> blocks)
-    {
-        var text = new byte[blocks.Sum(b => b.Length)];
-        var at = 0;
-        foreach (var block in blocks)
-        {
-            block.CopyTo(text, at);
-            at += block.Length;
-        }
-
-        return text;
     }
 
     /// <summary>The run that holds or would hold <paramref name="key"/>: the last one whose first key is not after it.</summary>

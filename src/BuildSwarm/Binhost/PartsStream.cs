@@ -8,6 +8,20 @@ internal sealed class PartsStream(IReadOnlyList<ReadOnlyMemory<byte>> parts) : S
     private int _part;
     private int _offset;
 
+    /// <summary>The parts copied into one array.</summary>
+    public static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> parts)
+    {
+        var joined = new byte[parts.Sum(p => p.Length)];
+        var at = 0;
+        foreach (var part in parts)
+        {
+            part.Span.CopyTo(joined.AsSpan(at));
+            at += part.Length;
+        }
+
+        return joined;
+    }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;

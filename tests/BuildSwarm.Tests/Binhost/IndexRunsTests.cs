@@ -27,15 +27,13 @@ public sealed class IndexRunsTests
     private static (string Plain, string Gunzipped) Render(IndexRuns runs, long timestamp)
     {
         var image = IndexImage.Create(Header, runs.Count, runs.Pieces(), timestamp);
-        var plain = Encoding.UTF8.GetString(Concat(image.Plain));
-        using var gunzip = new GZipStream(new MemoryStream(Concat(image.Gzip)), CompressionMode.Decompress);
+        var plain = Encoding.UTF8.GetString(PartsStream.Join(image.Plain));
+        using var gunzip = new GZipStream(new MemoryStream(PartsStream.Join(image.Gzip)), CompressionMode.Decompress);
         using var unpacked = new MemoryStream();
         gunzip.CopyTo(unpacked);
         Assert.Equal(image.PlainLength, plain.Length);
         return (plain, Encoding.UTF8.GetString(unpacked.ToArray()));
     }
-
-    private static byte[] Concat(IReadOnlyList<ReadOnlyMemory<byte>> parts) => [.. parts.SelectMany(p => p.ToArray())];
 
     [Fact]
     public void Random_adds_and_removes_across_many_runs_give_exactly_portages_index()
