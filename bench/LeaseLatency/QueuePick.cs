@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Storage;
+using BuildSwarm.Gateway.Storage;
 
 namespace LeaseLatency;
 

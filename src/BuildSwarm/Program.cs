@@ -1,3 +1,1 @@
-using BuildSwarm.Cli;
-
-return await CliApp.RunAsync(args);
+return await BuildSwarm.SwarmCommandLine.RunAsync(args);

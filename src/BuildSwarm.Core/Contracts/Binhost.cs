@@ -20,3 +20,16 @@ public sealed record VerifyProblem(string Target, string Index, string Cpv, int 
 
 /// <summary>The result of <c>verify</c>: entries checked, problems found, and how many are still there.</summary>
 public sealed record VerifyReport(int Checked, IReadOnlyList<VerifyProblem> Problems, int Remaining);
+
+/// <summary>Headers of a package upload (<c>PUT /api/gateway/jobs/{id}/package</c> and the orchestrator's forward of it).</summary>
+public static class UploadHeaders
+{
+    /// <summary>The SHA-256 of the body as 64 hex digits.</summary>
+    public const string Sha256 = "X-Content-SHA256";
+
+    /// <summary>The lease of the job the package completes.</summary>
+    public const string Lease = "X-Lease-Id";
+
+    /// <summary>Optional: the target the uploader believes the job is for; a different one is refused.</summary>
+    public const string Target = "X-Binhost-Target";
+}

@@ -61,7 +61,12 @@ public static class AddressPreference
         return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168);
     }
 
-    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    /// <summary>An IPv4-mapped IPv6 address as plain IPv4, and an IPv6 address without its scope id, so that one host's address compares equal however it was learnt.</summary>
+    public static IPAddress Normalize(IPAddress address)
+    {
+        var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return plain.AddressFamily == AddressFamily.InterNetworkV6 && plain.ScopeId != 0 ? new IPAddress(plain.GetAddressBytes()) : plain;
+    }
 
     private static bool IsUniqueLocal(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 && (address.GetAddressBytes()[0] & 0xFE) == 0xFC;

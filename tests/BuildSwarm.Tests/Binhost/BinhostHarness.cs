@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using BuildSwarm.Binhost;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Tests.Infrastructure;
@@ -86,8 +85,8 @@ internal static class BinhostHarness
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var request = new HttpRequestMessage(HttpMethod.Put, $"api/gateway/binhost/upload/{lease.JobId}") { Content = content };
-        request.Headers.Add(BinhostEndpoints.LeaseHeader, lease.LeaseId);
-        request.Headers.Add(BinhostEndpoints.Sha256Header, sha256 ?? Sha256(body));
+        request.Headers.Add(UploadHeaders.Lease, lease.LeaseId);
+        request.Headers.Add(UploadHeaders.Sha256, sha256 ?? Sha256(body));
         return await gateway.Anonymous.SendAsync(request);
     }
 

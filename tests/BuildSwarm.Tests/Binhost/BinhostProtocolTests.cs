@@ -3,8 +3,8 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using BuildSwarm.Configuration;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 
 namespace BuildSwarm.Tests.Binhost;

@@ -1,6 +1,6 @@
 using System.Net;
-using BuildSwarm.Binhost;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Gateway.Binhost;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

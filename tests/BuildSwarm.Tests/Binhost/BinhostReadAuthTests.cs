@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 
 namespace BuildSwarm.Tests.Binhost;

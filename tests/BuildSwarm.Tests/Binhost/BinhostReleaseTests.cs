@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 
 namespace BuildSwarm.Tests.Binhost;

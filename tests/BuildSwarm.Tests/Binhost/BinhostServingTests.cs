@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using BuildSwarm.Binhost;
-using BuildSwarm.Configuration;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Gateway.Binhost;
+using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using BuildSwarm.Binhost;
-using BuildSwarm.Configuration;
+using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 
 namespace BuildSwarm.Tests.Binhost;
@@ -51,7 +51,7 @@ public sealed class BinhostUploadRefusalTests
             await client.ConnectAsync(IPAddress.Loopback, new Uri(gateway.Url).Port);
             var stream = client.GetStream();
             var head = $"PUT /api/gateway/binhost/upload/{lease.JobId} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {package.Length}\r\n" +
-                       $"{BinhostEndpoints.LeaseHeader}: {lease.LeaseId}\r\n{BinhostEndpoints.Sha256Header}: {BinhostHarness.Sha256(package)}\r\n\r\n";
+                       $"{UploadHeaders.Lease}: {lease.LeaseId}\r\n{UploadHeaders.Sha256}: {BinhostHarness.Sha256(package)}\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
             await stream.WriteAsync(package.AsMemory(0, package.Length / 2));
             await stream.FlushAsync();
@@ -102,7 +102,7 @@ public sealed class BinhostUploadRefusalTests
         var lease = (await BinhostHarness.SubmitAndLeaseAsync(gateway, null, "app-misc/hello-1.0"))["app-misc/hello-1.0"];
         using var response = await BinhostHarness.UploadAsync(gateway, lease, await BinhostHarness.GpkgAsync("app-misc/hello-1.0"), new string('0', 64));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(BinhostEndpoints.Sha256Header, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(UploadHeaders.Sha256, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(PackagesIndex.Read(await gateway.Anonymous.GetStringAsync("binhost/Packages")).Packages);
     }
 
@@ -137,9 +137,9 @@ public sealed class BinhostUploadRefusalTests
         using (var content = new ByteArrayContent(amd64Package))
         using (var request = new HttpRequestMessage(HttpMethod.Put, $"api/gateway/binhost/upload/{lease.JobId}") { Content = content })
         {
-            request.Headers.Add(BinhostEndpoints.LeaseHeader, lease.LeaseId);
-            request.Headers.Add(BinhostEndpoints.Sha256Header, BinhostHarness.Sha256(amd64Package));
-            request.Headers.Add(BinhostEndpoints.TargetHeader, "amd64");
+            request.Headers.Add(UploadHeaders.Lease, lease.LeaseId);
+            request.Headers.Add(UploadHeaders.Sha256, BinhostHarness.Sha256(amd64Package));
+            request.Headers.Add(UploadHeaders.Target, "amd64");
             using var named = await gateway.Anonymous.SendAsync(request);
             Assert.Equal(HttpStatusCode.Conflict, named.StatusCode);
         }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using BuildSwarm.Binhost;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Gateway.Binhost;
 
 namespace BuildSwarm.Tests.Binhost;
 

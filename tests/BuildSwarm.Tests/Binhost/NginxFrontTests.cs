@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using BuildSwarm.Binhost;
-using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Gateway.Binhost;
+using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Remote;
+using BuildSwarm.Gateway.Remote;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using BuildSwarm.Binhost;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Tests.Infrastructure;
 
@@ -67,8 +66,8 @@ public sealed class PlanCommandTests
         var bytes = await File.ReadAllBytesAsync(await DemoPackage.BuildAsync(cpv, dir.Path));
         using var upload = new HttpRequestMessage(HttpMethod.Put, $"api/gateway/binhost/upload/{lease.JobId}") { Content = new ByteArrayContent(bytes) };
         upload.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        upload.Headers.Add(BinhostEndpoints.LeaseHeader, lease.LeaseId);
-        upload.Headers.Add(BinhostEndpoints.Sha256Header, DemoPackage.Sha256(bytes));
+        upload.Headers.Add(UploadHeaders.Lease, lease.LeaseId);
+        upload.Headers.Add(UploadHeaders.Sha256, DemoPackage.Sha256(bytes));
         using var response = await gateway.Anonymous.SendAsync(upload);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }

@@ -1,7 +1,7 @@
-using BuildSwarm.Configuration;
 using BuildSwarm.Core.Planning;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Drone.Builders;
+using BuildSwarm.Drone.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 
 namespace BuildSwarm.Tests.Drone;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using BuildSwarm.Configuration;
 using BuildSwarm.Drone;
+using BuildSwarm.Drone.Configuration;
+using BuildSwarm.Hosting.Portage;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -33,7 +34,7 @@ public sealed class PortageTreeTests
         Assert.Contains("is at 'old', not 'new'", await stuck.EnsureAsync("new", log, CancellationToken.None), StringComparison.Ordinal);
         Assert.Contains("mirror is behind", File.ReadAllText(log), StringComparison.Ordinal);
         Assert.Null(await working.EnsureAsync("new", log, CancellationToken.None));
-        Assert.Equal("new", await PortageTree.ReadSnapshotAsync(repo, CancellationToken.None));
+        Assert.Equal("new", await TreeSnapshot.ReadAsync(repo, CancellationToken.None));
     }
 
     [Fact]
@@ -44,7 +45,7 @@ public sealed class PortageTreeTests
         Git(repo, "init", "-q");
         Git(repo, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "--allow-empty", "-m", "tree");
 
-        var snapshot = await PortageTree.ReadSnapshotAsync(repo, CancellationToken.None);
+        var snapshot = await TreeSnapshot.ReadAsync(repo, CancellationToken.None);
 
         Assert.Equal(Git(repo, "rev-parse", "HEAD"), snapshot);
         Assert.Equal(40, snapshot!.Length);

@@ -1,4 +1,4 @@
-using BuildSwarm.Energy;
+using BuildSwarm.Gateway.Energy;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BuildSwarm.Tests.Energy;

@@ -1,5 +1,5 @@
-using BuildSwarm.Configuration;
 using BuildSwarm.Drone;
+using BuildSwarm.Drone.Configuration;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using BuildSwarm.Configuration;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway;
+using BuildSwarm.Gateway.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

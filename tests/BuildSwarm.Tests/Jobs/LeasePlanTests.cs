@@ -1,7 +1,7 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Jobs;
 using BuildSwarm.Core.Scheduling;
-using BuildSwarm.Scheduling;
+using BuildSwarm.Gateway.Scheduling;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Remote;
+using BuildSwarm.Drone.Control;
 using BuildSwarm.Tests.EndToEnd;
 using BuildSwarm.Tests.Infrastructure;
 

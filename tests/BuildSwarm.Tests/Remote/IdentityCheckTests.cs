@@ -1,3 +1,4 @@
+using BuildSwarm.Cli.Push;
 using BuildSwarm.Remote;
 
 namespace BuildSwarm.Tests.Remote;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BuildSwarm.Cli.Push;
 using BuildSwarm.Remote;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

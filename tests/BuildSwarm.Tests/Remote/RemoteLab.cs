@@ -1,3 +1,4 @@
+using BuildSwarm.Cli.Push;
 using BuildSwarm.Remote;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Remote;
+using BuildSwarm.Gateway.Remote;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BuildSwarm.Tests.Remote;

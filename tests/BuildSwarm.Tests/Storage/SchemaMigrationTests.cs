@@ -1,4 +1,4 @@
-using BuildSwarm.Storage;
+using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 

@@ -1,0 +1,66 @@
+using System.CommandLine;
+
+using BuildSwarm.Cli.Push;
+
+namespace BuildSwarm.Cli;
+
+/// <summary>The <c>build-swarm</c> command line. Exit codes: 0 ok, 1 failure, 2 usage.</summary>
+public static class CliApp
+{
+    /// <summary>Runs the command line; <paramref name="roleCommands"/> (<c>up</c>, <c>gateway</c>, ...) come from the executable, which knows the roles.</summary>
+    public static async Task<int> RunAsync(string[] args, IReadOnlyList<Command> roleCommands)
+    {
+        var root = new RootCommand("BuildSwarm: a distributed build farm for Gentoo that serves its results as a binhost");
+        foreach (var command in roleCommands)
+        {
+            root.Subcommands.Add(command);
+        }
+
+        foreach (var command in (Command[])[
+            SubmitCommand.Create(),
+            PlanCommand.Create(),
+            StatusCommand.Create(),
+            SimulateCommand.Create(),
+            LogsCommand.Create(),
+            BinhostCommand.Create(),
+            TokenCommand.Create(),
+            DronesCommandGroup.Create(),
+            PushCommand.Create(),
+        ])
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Output.Error(error.Message);
+            }
+
+            Output.Error("see 'build-swarm --help'");
+            return 2;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException ex)
+        {
+            Output.Error(ex.Message);
+            return 2;
+        }
+        catch (CliException ex)
+        {
+            Output.Error(ex.Message);
+            return 1;
+        }
+        catch (HttpRequestException ex)
+        {
+            Output.Error($"request failed: {ex.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using BuildSwarm.Core.Contracts;
+
+using BuildSwarm.Hosting.Http;
+
+namespace BuildSwarm.Cli;
+
+/// <summary>How CLI commands reach the gateway: flags, then environment, then the local swarm's data directory.</summary>
+public sealed class GatewayConnection : IDisposable
+{
+    private GatewayConnection(string url, string? token)
+    {
+        Url = url.TrimEnd('/');
+        Token = token;
+        Http = new HttpClient { BaseAddress = new Uri(Url + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public string Url { get; }
+
+    public string? Token { get; }
+
+    public HttpClient Http { get; }
+
+    public static GatewayConnection Resolve(string? gateway, string? token, string dataDir)
+    {
+        var url = gateway
+            ?? Environment.GetEnvironmentVariable("BUILDSWARM_GATEWAY")
+            ?? ReadFile(Path.Combine(dataDir, "gateway.url"))
+            ?? "http://127.0.0.1:8090";
+        var adminToken = token
+            ?? Environment.GetEnvironmentVariable("BUILDSWARM_TOKEN")
+            ?? ReadFile(Path.Combine(dataDir, "admin.token"));
+        return new GatewayConnection(url, adminToken);
+    }
+
+    public async Task<SwarmStatus> StatusAsync(CancellationToken cancellationToken) =>
+        (await Http.GetFromJsonAsync("api/gateway/status", SwarmJsonContext.Default.SwarmStatus, cancellationToken))!;
+
+    public async Task<BuildView> BuildAsync(string buildId, CancellationToken cancellationToken) =>
+        (await Http.GetFromJsonAsync($"api/gateway/builds/{Uri.EscapeDataString(buildId)}", SwarmJsonContext.Default.BuildView, cancellationToken))!;
+
+    public async Task<SubmitBuildResponse> SubmitAsync(SubmitBuildRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await Http.PostAsJsonAsync("api/gateway/build/submit", request, SwarmJsonContext.Default.SubmitBuildRequest, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CliException($"the gateway refused the build ({(int)response.StatusCode}): {await ProblemText.ReadAsync(response, cancellationToken)}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.SubmitBuildResponse, cancellationToken))!;
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    private static string? ReadFile(string path) => File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+}
+
+/// <summary>An error the CLI reports in one line and exits 1 for.</summary>
+public sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using BuildSwarm.Core.Portage;
+using BuildSwarm.Gateway.Configuration;
+using BuildSwarm.Gateway.Events;
+using BuildSwarm.Gateway.Jobs;
+using BuildSwarm.Gateway.Storage;
+using BuildSwarm.Hosting.Files;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+namespace BuildSwarm.Gateway.Binhost;
+
+/// <summary>
+/// Takes an uploaded package from a drone: streams it to a temporary file while hashing, checks
+/// the checksum and the package's own metadata, fsyncs, renames it into place and publishes it in
+/// the same transaction that marks the job done. Nothing half-written is ever visible.
+/// </summary>
+public sealed partial class BinhostPublisher(
+    SwarmDatabase db,
+    JobStore jobs,
+    BinhostPaths paths,
+    BinhostIndex index,
+    BinhostTargets targets,
+    BinhostSigner signer,
+    TimeProvider time,
+    IOptions<GatewayOptions> options,
+    ILogger<BinhostPublisher> logger,
+    IEventSink events)
+{
+    public async Task<UploadResult> PublishAsync(UploadClaim claim, string leaseId, Stream body, string expectedSha256, long? contentLength, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(paths.Incoming);
+        var temp = Path.Combine(paths.Incoming, $"{claim.JobId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.part");
+        var signed = temp + ".signed";
+        try
+        {
+            var (received, error) = await ReceiveAsync(body, temp, expectedSha256, contentLength, cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            BinaryPackage package;
+            try
+            {
+                package = await BinaryPackageReader.ReadAsync(temp, cancellationToken);
+            }
+            catch (InvalidPackageException ex)
+            {
+                return new UploadResult(UploadOutcome.InvalidPackage, ex.Message);
+            }
+
+            var cpv = Cpv.Parse(claim.Cpv);
+            if (package.Cpv is not { } own || own.Category != cpv.Category || own.Pf != cpv.Pf)
+            {
+                return new UploadResult(UploadOutcome.InvalidPackage,
+                    $"package metadata says {package.Metadata.GetValueOrDefault("CATEGORY")}/{package.Metadata.GetValueOrDefault("PF")}, but job {claim.JobId} builds {claim.Cpv}");
+            }
+
+            if (TargetMismatch(claim, package) is { } mismatch)
+            {
+                return mismatch;
+            }
+
+            if (package.Kind == BinaryPackageKind.Gpkg && options.Value.Binhost.Sign)
+            {
+                await SignAsync(temp, signed, cancellationToken);
+                File.Move(signed, temp, overwrite: true);
+                received = await HashAsync(temp, cancellationToken);
+            }
+
+            var published = await CommitAsync(claim, leaseId, cpv, temp, received, package, cancellationToken);
+            if (published is null)
+            {
+                LogDuplicate(claim.JobId, claim.Cpv);
+                return new UploadResult(UploadOutcome.Stale, $"job {claim.JobId} is already done; this completion was dropped");
+            }
+
+            await index.UpdateAsync(claim.Target, published.Value.IndexVersion, cancellationToken);
+            jobs.NotifyReady();
+            var result = published.Value.Package;
+            LogPublished(result.Cpv, result.BuildId, result.Size);
+            await events.PublishAsync(
+                SwarmEvents.Draft("job.done", jobId: claim.JobId, cpv: claim.Cpv, state: "done"),
+                SwarmEvents.Draft("package.published", jobId: claim.JobId, cpv: claim.Cpv, detail: $"{result.Path} ({result.Size} bytes)"));
+            return new UploadResult(UploadOutcome.Published, result.Path, result);
+        }
+        finally
+        {
+            File.Delete(temp);
+            File.Delete(signed);
+        }
+    }
+
+    /// <summary>A job builds for exactly one target; a package made for another CHOST does not belong in its binhost.</summary>
+    private UploadResult? TargetMismatch(UploadClaim claim, BinaryPackage package)
+    {
+        if (!targets.Exists(claim.Target))
+        {
+            return new UploadResult(UploadOutcome.WrongTarget, $"job {claim.JobId} is for target '{claim.Target}', which is not configured on this gateway");
+        }
+
+        var chost = targets.Chost(claim.Target);
+        var packageChost = package.Metadata.GetValueOrDefault("CHOST")?.Trim();
+        return chost is not null && !string.IsNullOrEmpty(packageChost) && packageChost != chost
+            ? new UploadResult(UploadOutcome.WrongTarget, $"package CHOST is {packageChost}, but target '{claim.Target}' is {chost}")
+            : null;
+    }
+
+    private async Task SignAsync(string source, string destination, CancellationToken cancellationToken)
+    {
+        await using var input = File.OpenRead(source);
+        await using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        await GpkgResigner.ResignAsync(input, output, paths.Incoming, signer.DetachSignAsync, signer.ClearSignAsync, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    private static async Task<ReceivedFile> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        long total = 0;
+        var buffer = new byte[81920];
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        int read;
+        while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += read;
+            sha256.AppendData(buffer, 0, read);
+            sha1.AppendData(buffer, 0, read);
+            md5.AppendData(buffer, 0, read);
+        }
+
+        return new ReceivedFile(total, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()),
+            Convert.ToHexStringLower(sha256.GetHashAndReset()));
+    }
+
+    private async Task<(ReceivedFile File, UploadResult? Error)> ReceiveAsync(Stream body, string temp, string expectedSha256, long? contentLength, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxUploadBytes;
+        if (contentLength > max)
+        {
+            return (default, new UploadResult(UploadOutcome.TooLarge, $"upload of {contentLength} bytes exceeds the limit of {max} bytes"));
+        }
+
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        long total = 0;
+        var buffer = new byte[81920];
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+        {
+            try
+            {
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    total += read;
+                    if (total > max)
+                    {
+                        return (default, new UploadResult(UploadOutcome.TooLarge, $"upload exceeds the limit of {max} bytes"));
+                    }
+
+                    sha256.AppendData(buffer, 0, read);
+                    sha1.AppendData(buffer, 0, read);
+                    md5.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return (default, new UploadResult(UploadOutcome.TooLarge, $"upload exceeds the limit of {max} bytes"));
+            }
+            catch (IOException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                return (default, new UploadResult(UploadOutcome.Truncated, $"upload ended early after {total} bytes: {ex.Message}"));
+            }
+
+            await file.FlushAsync(cancellationToken);
+            file.Flush(flushToDisk: true);
+        }
+
+        if (contentLength is { } length && length != total)
+        {
+            return (default, new UploadResult(UploadOutcome.Truncated, $"received {total} of {length} bytes"));
+        }
+
+        var actual = Convert.ToHexStringLower(sha256.GetHashAndReset());
+        if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return (default, new UploadResult(UploadOutcome.ChecksumMismatch, $"SHA-256 of the {total} bytes received is {actual}, not {expectedSha256}"));
+        }
+
+        return (new ReceivedFile(total, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()), actual), null);
+    }
+
+    private async Task<(PublishedPackage Package, long IndexVersion)?> CommitAsync(
+        UploadClaim claim, string leaseId, Cpv cpv, string temp, ReceivedFile received, BinaryPackage package, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await db.WriteAsync<(PublishedPackage, long)?>(async (connection, tx) =>
+            {
+                // Build ids never repeat while a release may still reference an older instance's file.
+                var next = Convert.ToInt32(await SwarmDatabase.ScalarAsync(connection, tx,
+                    """
+                    SELECT MAX(COALESCE((SELECT MAX(build_id) FROM packages WHERE target = $t AND cpv = $cpv), 0),
+                               COALESCE((SELECT MAX(build_id) FROM binhost_release_entries WHERE target = $t AND cpv = $cpv), 0)) + 1
+                    """,
+                    cancellationToken, ("$t", claim.Target), ("$cpv", claim.Cpv)), CultureInfo.InvariantCulture);
+                var extension = package.Kind == BinaryPackageKind.Gpkg ? ".gpkg.tar" : ".xpak";
+                var relative = $"{cpv.Category}/{cpv.PackageName}/{cpv.Pf}-{next}{extension}";
+                if (!await jobs.CompleteAsync(connection, tx, claim.JobId, leaseId, relative, cancellationToken))
+                {
+                    return null;
+                }
+
+                var mtime = time.GetUtcNow().ToUnixTimeSeconds();
+                var metadata = new Dictionary<string, string>(package.Metadata);
+                await SwarmDatabase.ExecuteAsync(connection, tx,
+                    """
+                    INSERT INTO packages (target, cpv, build_id, path, size, md5, sha1, sha256, mtime, metadata, job_id)
+                    VALUES ($t, $cpv, $b, $path, $size, $md5, $sha1, $sha256, $mtime, $meta, $job)
+                    """,
+                    cancellationToken, ("$t", claim.Target), ("$cpv", claim.Cpv), ("$b", next), ("$path", relative), ("$size", received.Size),
+                    ("$md5", received.Md5), ("$sha1", received.Sha1), ("$sha256", received.Sha256), ("$mtime", mtime),
+                    ("$meta", JsonSerializer.Serialize(metadata, BinhostJsonContext.Default.DictionaryStringString)),
+                    ("$job", claim.JobId));
+                var pruned = await PruneAsync(connection, tx, claim.Target, claim.Cpv, cancellationToken);
+
+                // The file goes into place before the commit: an index entry never points at a missing file.
+                var final = Path.Combine(paths.TargetRoot(claim.Target), relative);
+                var directory = Path.GetDirectoryName(final)!;
+                Directory.CreateDirectory(directory);
+                // A file already there is an orphan of a crash between rename and commit: never indexed, safe to replace.
+                File.Move(temp, final, overwrite: true);
+                File.SetLastWriteTimeUtc(final, DateTimeOffset.FromUnixTimeSeconds(mtime).UtcDateTime);
+                FileSync.Directory(directory);
+
+                var facts = new PackageFileFacts(relative, received.Size, received.Md5, received.Sha1, mtime);
+                var block = new IndexedPackage(new InstanceKey(claim.Cpv, next), index.Block(claim.Target, metadata, facts, next));
+                var version = index.Apply(claim.Target, [block], pruned);
+                return (new PublishedPackage(claim.Target, claim.Cpv, next, relative, received.Size), version);
+            }, cancellationToken);
+        }
+        catch
+        {
+            index.Invalidate(claim.Target);
+            throw;
+        }
+    }
+
+    /// <summary>Keeps the newest <c>KeepBuilds</c> instances of a CPV in the index; their files stay until gc.</summary>
+    private async Task<List<InstanceKey>> PruneAsync(SqliteConnection connection, SqliteTransaction tx, string target, string cpv, CancellationToken cancellationToken)
+    {
+        var keep = Math.Max(1, options.Value.Binhost.KeepBuilds);
+        var pruned = new List<InstanceKey>();
+        await using (var select = SwarmDatabase.Command(connection, tx,
+            "SELECT build_id FROM packages WHERE target = $t AND cpv = $cpv ORDER BY build_id DESC LIMIT -1 OFFSET $keep",
+            ("$t", target), ("$cpv", cpv), ("$keep", keep)))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pruned.Add(new InstanceKey(cpv, reader.GetInt32(0)));
+            }
+        }
+
+        foreach (var old in pruned)
+        {
+            await SwarmDatabase.ExecuteAsync(connection, tx, "DELETE FROM packages WHERE target = $t AND cpv = $cpv AND build_id = $b",
+                cancellationToken, ("$t", target), ("$cpv", cpv), ("$b", old.BuildId));
+            LogPruned(cpv, old.BuildId, target);
+        }
+
+        return pruned;
+    }
+
+    private readonly record struct ReceivedFile(long Size, string Md5, string Sha1, string Sha256);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Cpv} build {BuildId} ({Size} bytes)")]
+    private partial void LogPublished(string cpv, int buildId, long size);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Cpv} build {BuildId} left the {Target} index (Gateway:Binhost:KeepBuilds)")]
+    private partial void LogPruned(string cpv, int buildId, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped duplicate completion of job {JobId} ({Cpv})")]
+    private partial void LogDuplicate(long jobId, string cpv);
+}

@@ -1,0 +1,68 @@
+using BuildSwarm.Core.Contracts;
+using BuildSwarm.Gateway.Configuration;
+using BuildSwarm.Gateway.Storage;
+using Microsoft.Extensions.Options;
+
+namespace BuildSwarm.Gateway.Energy;
+
+/// <summary>The gateway's energy accounts: the integrator plus its totals persisted in SQLite.</summary>
+public sealed class EnergyLedger(SwarmDatabase db, TimeProvider time, IOptions<GatewayOptions> options)
+{
+    private const double JoulesPerKwh = 3_600_000;
+
+    public PowerIntegrator Integrator { get; } = new(time, TimeSpan.FromSeconds(Math.Max(1, options.Value.Energy.MaxGapSeconds)));
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var totals = await db.ReadAsync(async connection =>
+        {
+            var list = new List<(string, string, double)>();
+            await using var command = SwarmDatabase.Command(connection, null, "SELECT kind, key, joules FROM energy_totals");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                list.Add((reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
+            }
+
+            return list;
+        }, cancellationToken);
+        Integrator.Seed(totals);
+    }
+
+    /// <summary>Adds what was integrated since the last save to the stored totals.</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        var unsaved = Integrator.TakeUnsaved();
+        if (unsaved.Count == 0)
+        {
+            return;
+        }
+
+        await db.WriteAsync(async (connection, tx) =>
+        {
+            foreach (var (kind, key, joules) in unsaved)
+            {
+                await SwarmDatabase.ExecuteAsync(connection, tx,
+                    "INSERT INTO energy_totals (kind, key, joules) VALUES ($k, $key, $j) ON CONFLICT(kind, key) DO UPDATE SET joules = joules + excluded.joules",
+                    CancellationToken.None, ("$k", kind), ("$key", key), ("$j", joules));
+            }
+
+            return 0;
+        }, CancellationToken.None);
+    }
+
+    public EnergyView View(int top = 10)
+    {
+        var energy = options.Value.Energy;
+        EnergyItem Item((string Key, double Joules) t) =>
+            new(t.Key, t.Joules / JoulesPerKwh, energy.PricePerKwh is { } price ? t.Joules / JoulesPerKwh * price : null);
+        return new EnergyView(
+            Integrator.CurrentWatts,
+            Integrator.TodayJoules / JoulesPerKwh,
+            Integrator.TotalJoules / JoulesPerKwh,
+            energy.PricePerKwh,
+            energy.Currency,
+            [.. Integrator.Top(PowerIntegrator.Package, top).Select(Item)],
+            [.. Integrator.Top(PowerIntegrator.Build, top).Select(Item)]);
+    }
+}

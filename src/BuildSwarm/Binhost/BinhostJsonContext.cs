@@ -1,6 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace BuildSwarm.Binhost;
-
-[JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class BinhostJsonContext : JsonSerializerContext;

@@ -1,9 +1,0 @@
-using System.Reflection;
-
-namespace BuildSwarm.Gateway;
-
-public static class SwarmVersion
-{
-    public static string Current { get; } =
-        typeof(SwarmVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-}
