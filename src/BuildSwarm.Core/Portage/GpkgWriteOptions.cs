@@ -12,8 +12,11 @@ public sealed record GpkgWriteOptions
     /// <summary>The top directory; defaults to PF, as Portage names it without binpkg-multi-instance.</summary>
     public string? TopDirectory { get; init; }
 
-    /// <summary>Modification time of every tar entry; defaults to now. Fix it for reproducible output.</summary>
-    public DateTimeOffset? Timestamp { get; init; }
+    /// <summary>
+    /// Modification time of every tar entry. Core reads no clock: callers stamp the time they
+    /// want (their TimeProvider's now); the default, the Unix epoch, gives reproducible output.
+    /// </summary>
+    public DateTimeOffset Timestamp { get; init; } = DateTimeOffset.UnixEpoch;
 
     /// <summary>Signs the Manifest when set; the signature is the caller's business.</summary>
     public GpkgManifestSigner? SignManifest { get; init; }

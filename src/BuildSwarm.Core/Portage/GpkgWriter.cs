@@ -53,7 +53,7 @@ public static class GpkgWriter
             throw new NotSupportedException($"cannot write {compression}-compressed gpkgs; use zstd, gzip, bzip2, lz4 or lzip");
         }
 
-        var timestamp = options.Timestamp ?? DateTimeOffset.UtcNow;
+        var timestamp = options.Timestamp;
         var manifest = new List<GpkgManifestEntry> { GpkgManifestEntry.From(GpkgMember.VersionName, GpkgDigester.Of([])) };
 
         await using var metadataArchive = await CompressToTempAsync(

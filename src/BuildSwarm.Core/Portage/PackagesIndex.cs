@@ -13,11 +13,11 @@ public static class PackagesIndex
     /// <summary>Index version Portage writes and accepts (<c>_pkgindex_version</c>).</summary>
     public const string Version = "0";
 
-    /// <summary>Writes with the header's TIMESTAMP, or the current time when it has none.</summary>
+    /// <summary>Writes with the header's TIMESTAMP as it is (Core reads no clock: callers stamp the time).</summary>
     public static string Write(
         IReadOnlyDictionary<string, string> header,
         IEnumerable<IReadOnlyDictionary<string, string>> packages) =>
-        Write(header, packages, header.TryGetValue("TIMESTAMP", out var ts) && ts.Length > 0 ? null : DateTimeOffset.UtcNow);
+        Write(header, packages, null);
 
     /// <summary>Writes with TIMESTAMP set to <paramref name="timestamp"/> (unix seconds), as Portage does on every change.</summary>
     public static string Write(
