@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace BuildSwarm.Core.Portage;
 
 /// <summary>
@@ -12,23 +10,14 @@ public sealed record PackageFileFacts(string Path, long Size, string Md5, string
     public static async Task<PackageFileFacts> ComputeAsync(string root, string relativePath, CancellationToken cancellationToken)
     {
         var fullPath = System.IO.Path.Combine(root, relativePath);
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        long size = 0;
+        PackageDigests digests;
         await using (var file = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                md5.AppendData(buffer, 0, read);
-                sha1.AppendData(buffer, 0, read);
-                size += read;
-            }
+            digests = await PackageDigest.OfAsync(file, cancellationToken);
         }
 
         var mtime = new DateTimeOffset(File.GetLastWriteTimeUtc(fullPath)).ToUnixTimeSeconds();
         return new PackageFileFacts(
-            relativePath.Replace('\\', '/'), size, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()), mtime);
+            relativePath.Replace('\\', '/'), digests.Size, digests.Md5, digests.Sha1, mtime);
     }
 }

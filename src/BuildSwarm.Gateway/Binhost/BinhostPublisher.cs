@@ -116,28 +116,13 @@ public sealed partial class BinhostPublisher(
         await output.FlushAsync(cancellationToken);
     }
 
-    private static async Task<ReceivedFile> HashAsync(string path, CancellationToken cancellationToken)
+    private static async Task<PackageDigests> HashAsync(string path, CancellationToken cancellationToken)
     {
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        long total = 0;
-        var buffer = new byte[81920];
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        int read;
-        while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            total += read;
-            sha256.AppendData(buffer, 0, read);
-            sha1.AppendData(buffer, 0, read);
-            md5.AppendData(buffer, 0, read);
-        }
-
-        return new ReceivedFile(total, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()),
-            Convert.ToHexStringLower(sha256.GetHashAndReset()));
+        return await PackageDigest.OfAsync(file, cancellationToken);
     }
 
-    private async Task<(ReceivedFile File, UploadResult? Error)> ReceiveAsync(Stream body, string temp, string expectedSha256, long? contentLength, CancellationToken cancellationToken)
+    private async Task<(PackageDigests File, UploadResult? Error)> ReceiveAsync(Stream body, string temp, string expectedSha256, long? contentLength, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxUploadBytes;
         if (contentLength > max)
@@ -145,9 +130,7 @@ public sealed partial class BinhostPublisher(
             return (default, new UploadResult(UploadOutcome.TooLarge, $"upload of {contentLength} bytes exceeds the limit of {max} bytes"));
         }
 
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var digest = new PackageDigest();
         long total = 0;
         var buffer = new byte[81920];
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
@@ -163,9 +146,7 @@ public sealed partial class BinhostPublisher(
                         return (default, new UploadResult(UploadOutcome.TooLarge, $"upload exceeds the limit of {max} bytes"));
                     }
 
-                    sha256.AppendData(buffer, 0, read);
-                    sha1.AppendData(buffer, 0, read);
-                    md5.AppendData(buffer, 0, read);
+                    digest.Append(buffer.AsSpan(0, read));
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
             }
@@ -187,17 +168,18 @@ public sealed partial class BinhostPublisher(
             return (default, new UploadResult(UploadOutcome.Truncated, $"received {total} of {length} bytes"));
         }
 
-        var actual = Convert.ToHexStringLower(sha256.GetHashAndReset());
+        var digests = digest.Finish();
+        var actual = digests.Sha256;
         if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
         {
             return (default, new UploadResult(UploadOutcome.ChecksumMismatch, $"SHA-256 of the {total} bytes received is {actual}, not {expectedSha256}"));
         }
 
-        return (new ReceivedFile(total, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha1.GetHashAndReset()), actual), null);
+        return (digests, null);
     }
 
     private async Task<(PublishedPackage Package, long IndexVersion)?> CommitAsync(
-        UploadClaim claim, string leaseId, Cpv cpv, string temp, ReceivedFile received, BinaryPackage package, CancellationToken cancellationToken)
+        UploadClaim claim, string leaseId, Cpv cpv, string temp, PackageDigests received, BinaryPackage package, CancellationToken cancellationToken)
     {
         try
         {
@@ -278,7 +260,6 @@ public sealed partial class BinhostPublisher(
         return pruned;
     }
 
-    private readonly record struct ReceivedFile(long Size, string Md5, string Sha1, string Sha256);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Cpv} build {BuildId} ({Size} bytes)")]
     private partial void LogPublished(string cpv, int buildId, long size);
