@@ -54,8 +54,8 @@ printf 'built by BuildSwarm demo builder on %s\n' "$(hostname)" >"$work/image/us
 tarflags=(--format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0)
 # Only metadata/<KEY> file members, no bare "metadata" directory: Portage (gpkg._strip_metadata_prefix) rejects
 # any metadata.tar member whose name does not start with "metadata/".
-(cd "$work" && LC_ALL=C ls metadata | sed 's|^|metadata/|') |
-    tar "${tarflags[@]}" -C "$work" -cf - --no-recursion -T - | gzip -n >"$work/$pf/metadata.tar.gz"
+(cd "$work" && LC_ALL=C ls metadata | sed 's|^|metadata/|') >"$work/metadata.list"
+tar "${tarflags[@]}" -C "$work" -cf - --no-recursion -T "$work/metadata.list" | gzip -n >"$work/$pf/metadata.tar.gz"
 tar "${tarflags[@]}" --sort=name -C "$work" -cf - image | gzip -n >"$work/$pf/image.tar.gz"
 : >"$work/$pf/gpkg-1"
 

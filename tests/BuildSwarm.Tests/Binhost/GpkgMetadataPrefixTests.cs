@@ -52,13 +52,15 @@ public sealed class GpkgMetadataPrefixTests
         Assert.Contains("Invalid metadata path: metadata", ours.Message, StringComparison.Ordinal);
     }
 
+    private const string Members = "--no-recursion -T \"$work/metadata.list\"";
+
     /// <summary>The demo builder as it was before the fix: its metadata.tar starts with a bare <c>metadata</c> directory member.</summary>
     private static async Task<string> BuildBrokenAsync(string cpv, string outputDir)
     {
         var script = await File.ReadAllTextAsync(SwarmProcess.DemoBuilder);
-        Assert.Contains("--no-recursion -T -", script, StringComparison.Ordinal);
+        Assert.Contains(Members, script, StringComparison.Ordinal);
         var broken = Path.Combine(outputDir, "..", $"broken-{Path.GetFileName(outputDir)}.sh");
-        await File.WriteAllTextAsync(broken, script.Replace("--no-recursion -T -", "metadata", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(broken, script.Replace(Members, "metadata", StringComparison.Ordinal));
         var (code, output) = await RunAsync("bash", [broken], new() { ["BUILDSWARM_CPV"] = cpv, ["BUILDSWARM_OUTPUT_DIR"] = outputDir, ["BUILDSWARM_DEMO_SECONDS"] = "0" });
         Assert.True(code == 0, output);
         return Directory.GetFiles(outputDir, "*.gpkg.tar").Single();
