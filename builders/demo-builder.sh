@@ -52,7 +52,10 @@ meta BUILD_TIME "$(date +%s)"
 printf 'built by BuildSwarm demo builder on %s\n' "$(hostname)" >"$work/image/usr/share/doc/$pf/README"
 
 tarflags=(--format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0)
-tar "${tarflags[@]}" --sort=name -C "$work" -cf - metadata | gzip -n >"$work/$pf/metadata.tar.gz"
+# Only metadata/<KEY> file members, no bare "metadata" directory: Portage (gpkg._strip_metadata_prefix) rejects
+# any metadata.tar member whose name does not start with "metadata/".
+(cd "$work" && LC_ALL=C ls metadata | sed 's|^|metadata/|') >"$work/metadata.list"
+tar "${tarflags[@]}" -C "$work" -cf - --no-recursion -T "$work/metadata.list" | gzip -n >"$work/$pf/metadata.tar.gz"
 tar "${tarflags[@]}" --sort=name -C "$work" -cf - image | gzip -n >"$work/$pf/image.tar.gz"
 : >"$work/$pf/gpkg-1"
 

@@ -20,13 +20,8 @@ internal static class GpkgMetadataArchive
         await using var reader = new TarReader(tar, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
         {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
-            {
-                continue;
-            }
-
-            var key = entry.Name.StartsWith(Prefix, StringComparison.Ordinal) ? entry.Name[Prefix.Length..] : "";
-            if (key.Length == 0 || key.Contains('/', StringComparison.Ordinal) || entry.Length > MaxValueBytes)
+            var key = CheckMember(entry);
+            if (entry.DataStream is null || key.Contains('/', StringComparison.Ordinal) || entry.Length > MaxValueBytes)
             {
                 continue;
             }
@@ -40,6 +35,30 @@ internal static class GpkgMetadataArchive
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// Portage reads every member of <c>metadata.tar</c> as <c>metadata/&lt;KEY&gt;</c> (<c>gpkg._strip_metadata_prefix</c>,
+    /// on the name Python's tarfile gives, i.e. without a trailing slash) and reads each as a file, so a bare
+    /// <c>metadata</c> directory member, <c>./metadata/KEY</c> or any non-file member makes it reject the package.
+    /// </summary>
+    private static string CheckMember(TarEntry entry)
+    {
+        var name = entry.Name.TrimEnd('/');
+        if (!name.StartsWith(Prefix, StringComparison.Ordinal) || name.Length == Prefix.Length)
+        {
+            throw new InvalidPackageException(
+                $"gpkg metadata member '{entry.Name}' does not start with '{Prefix}': every member of metadata.tar must be " +
+                $"'{Prefix}<KEY>' (Portage's gpkg reader rejects it: \"Invalid metadata path: {name}\")");
+        }
+
+        if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+        {
+            throw new InvalidPackageException(
+                $"gpkg metadata member '{entry.Name}' is a {entry.EntryType}; every member of metadata.tar must be a regular file '{Prefix}<KEY>'");
+        }
+
+        return name[Prefix.Length..];
     }
 
     /// <summary>Writes each key as <c>metadata/KEY</c> with a trailing newline, as ebuild.sh leaves them in build-info.</summary>

@@ -145,6 +145,10 @@ public static class GpkgReader
             await using var tar = compression.OpenRead(compressed);
             scan.Metadata = await GpkgMetadataArchive.ReadAsync(tar, cancellationToken);
         }
+        catch (InvalidPackageException ex)
+        {
+            scan.MetadataError = ex.Message;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             scan.MetadataError = $"gpkg metadata archive cannot be read: {ex.Message}";

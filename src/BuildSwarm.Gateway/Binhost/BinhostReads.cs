@@ -66,6 +66,11 @@ public sealed partial class BinhostReads(
         // Last-Modified is the index's TIMESTAMP, which is what Portage compares with its cached copy.
         var contentType = Describe(context, gzip ? "Packages.gz" : "Packages");
         var etag = new EntityTagHeaderValue(image.ETag(gzip));
+        if (NotModified(context, image.LastModified, etag) is { } notModified)
+        {
+            return notModified;
+        }
+
         return image.Contiguous(gzip) is { } block
             ? Results.Bytes(block, contentType, lastModified: image.LastModified, entityTag: etag, enableRangeProcessing: true)
             : Results.Stream(image.Open(gzip), contentType, lastModified: image.LastModified, entityTag: etag, enableRangeProcessing: true);
@@ -83,10 +88,32 @@ public sealed partial class BinhostReads(
         var etag = new EntityTagHeaderValue(
             $"\"{info.Length.ToString("x", CultureInfo.InvariantCulture)}-{info.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
         var contentType = Describe(context, info.Name);
+        if (isIndex && NotModified(context, modified, etag) is { } notModified)
+        {
+            return (notModified, "index");
+        }
+
         var result = !isIndex && await cache.GetAsync(info, context.RequestAborted) is { } bytes
             ? Results.Bytes(bytes, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true)
             : Results.File(info.FullName, contentType, lastModified: modified, entityTag: etag, enableRangeProcessing: true);
         return (result, isIndex ? "index" : "package");
+    }
+
+    /// <summary>
+    /// 304 for an <c>If-Modified-Since</c> not older than the index (Portage sends its cached TIMESTAMP + 5 s, a date
+    /// ASP.NET's file results would ignore as being in the future); null when the body has to be sent.
+    /// </summary>
+    private static IResult? NotModified(HttpContext context, DateTimeOffset lastModified, EntityTagHeaderValue etag)
+    {
+        if (!ConditionalGet.NotModifiedSince(context.Request, lastModified))
+        {
+            return null;
+        }
+
+        var headers = context.Response.GetTypedHeaders();
+        headers.LastModified = lastModified;
+        headers.ETag = etag;
+        return Results.StatusCode(StatusCodes.Status304NotModified);
     }
 
     /// <summary>

@@ -9,6 +9,25 @@ namespace BuildSwarm.Hosting.Http;
 /// </summary>
 public static class ConditionalGet
 {
+    /// <summary>
+    /// True when a GET/HEAD carries an <c>If-Modified-Since</c> not older than <paramref name="lastModified"/> (whole
+    /// seconds) and no <c>If-None-Match</c> (which takes precedence, RFC 9110 13.2.2). Unlike ASP.NET's file results,
+    /// a date in the server's future still counts: Portage sends its cached TIMESTAMP + 5 s.
+    /// </summary>
+    public static bool NotModifiedSince(HttpRequest request, DateTimeOffset lastModified)
+    {
+        var headers = request.GetTypedHeaders();
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || request.Headers.IfNoneMatch.Count > 0
+            || request.Headers.IfModifiedSince.Count != 1
+            || headers.IfModifiedSince is not { } since)
+        {
+            return false;
+        }
+
+        return since >= DateTimeOffset.FromUnixTimeSeconds(lastModified.ToUnixTimeSeconds());
+    }
+
     public static IApplicationBuilder UseConditionalGet(this IApplicationBuilder app, params string[] pathPrefixes) =>
         app.Use(async (context, next) =>
         {

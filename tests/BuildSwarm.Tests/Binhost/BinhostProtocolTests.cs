@@ -95,7 +95,7 @@ public sealed class BinhostProtocolTests
         using var first = await gateway.Anonymous.GetAsync("binhost/amd64/Packages");
         var lastModified = first.Content.Headers.LastModified!.Value;
 
-        // Portage sends its cached TIMESTAMP (+ 5 s; a date in the server's future is ignored, RFC 9110 13.1.3, and gets a 200).
+        // Portage sends its cached TIMESTAMP + 5 s (IndexIfModifiedSinceTests); the exact TIMESTAMP is not older either.
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "binhost/amd64/Packages");
         conditional.Headers.IfModifiedSince = lastModified;
         using var notModified = await gateway.Anonymous.SendAsync(conditional);
