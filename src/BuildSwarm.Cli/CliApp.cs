@@ -31,6 +31,13 @@ public static class CliApp
             root.Subcommands.Add(command);
         }
 
+        // An unknown first word is the one error worth telling, not "Required command was not provided".
+        if (args is [var first, ..] && !first.StartsWith('-') && !root.Subcommands.Any(c => c.Name == first || c.Aliases.Contains(first)))
+        {
+            Output.Error($"build-swarm: unknown command '{first}'; see 'build-swarm --help'");
+            return 2;
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
