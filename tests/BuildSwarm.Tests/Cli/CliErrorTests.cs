@@ -71,7 +71,18 @@ public sealed class CliErrorTests
         using var dir = new TempDir();
         var (code, output) = await RunAsync(dir.Path, "frob");
         Assert.Equal(2, code);
-        AssertOneLine(output, "build-swarm: unknown command 'frob'");
+        AssertOneLine(output, "unknown command 'frob'");
+        Assert.StartsWith("build-swarm: unknown command 'frob'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_usage_error_is_one_line_naming_the_command()
+    {
+        using var dir = new TempDir();
+        var (code, output) = await RunAsync(dir.Path, "drones", "drain");
+        Assert.Equal(2, code);
+        AssertOneLine(output, "build-swarm: drones drain: ");
+        Assert.EndsWith("(see 'build-swarm drones drain --help')", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Required command", output, StringComparison.Ordinal);
     }
 }
