@@ -184,7 +184,7 @@ internal static class BinhostCommand
 
     private static GatewayConnection Connect(ParseResult parse, Command command) =>
         GatewayConnection.Resolve(parse.GetValue(Option<string?>(command, "--gateway")), parse.GetValue(Option<string?>(command, "--token")),
-            parse.GetValue(Option<string>(command, "--data"))!);
+            parse.GetValue(Option<string?>(command, "--data")));
 
     private static Option<T> Option<T>(Command command, string name) => command.Options.OfType<Option<T>>().Single(o => o.Name == name);
 

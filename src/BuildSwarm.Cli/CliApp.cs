@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 using BuildSwarm.Cli.Push;
 
@@ -31,15 +32,26 @@ public static class CliApp
             root.Subcommands.Add(command);
         }
 
+        // An unknown first word is the one error worth telling, not "Required command was not provided".
+        if (args is [var first, ..] && !first.StartsWith('-') && !root.Subcommands.Any(c => c.Name == first || c.Aliases.Contains(first)))
+        {
+            Output.Error($"unknown command '{first}'; see 'build-swarm --help'");
+            return 2;
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            // One line naming the command: "build-swarm: drones drain: Required argument missing ... (see 'build-swarm drones drain --help')".
+            var path = new List<string>();
+            for (var result = parse.CommandResult; result.Command is not RootCommand; result = (CommandResult)result.Parent!)
             {
-                Output.Error(error.Message);
+                path.Insert(0, result.Command.Name);
             }
 
-            Output.Error("see 'build-swarm --help'");
+            var command = string.Join(' ', path);
+            var messages = string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')));
+            Output.Error(command.Length == 0 ? $"{messages} (see 'build-swarm --help')" : $"{command}: {messages} (see 'build-swarm {command} --help')");
             return 2;
         }
 

@@ -11,7 +11,7 @@ public static class CommonOptions
 
     public static Option<string?> Token() => new("--token") { Description = "Admin token (default: $BUILDSWARM_TOKEN, then <data>/admin.token)" };
 
-    public static Option<string> Data() => new("--data") { Description = "Data directory of a local swarm", DefaultValueFactory = _ => "swarm-data" };
+    public static Option<string?> Data() => new("--data") { Description = "Data directory of the swarm (default: $BUILDSWARM_DATA, then ./swarm-data, then /var/lib/build-swarm)" };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON for scripts instead of tables" };
 }

@@ -25,7 +25,7 @@ internal static class DronesCommand
     private static Command Drain(string name, string description, bool drained)
     {
         var (gateway, token, data, json) = (CommonOptions.Gateway(), CommonOptions.Token(), CommonOptions.Data(), CommonOptions.Json());
-        var drone = new Argument<string>("name") { Description = "Drone name, as 'drones list' shows it" };
+        var drone = new Argument<string>("drone") { Description = "Drone id or name, as 'drones list' shows them" };
         var command = new Command(name, description) { drone, gateway, token, data, json };
         command.SetAction(async (parse, ct) =>
         {
@@ -37,7 +37,7 @@ internal static class DronesCommand
             }
 
             var reply = (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.DroneDrainReply, ct))!;
-            Output.Line(parse.GetValue(json) ? JsonSerializer.Serialize(reply, SwarmJsonContext.Default.DroneDrainReply) : $"{reply.Name}: {reply.State}");
+            Output.Line(parse.GetValue(json) ? JsonSerializer.Serialize(reply, SwarmJsonContext.Default.DroneDrainReply) : $"{reply.Name}: {(reply.Drained ? "drained" : "undrained")} (now {reply.State})");
             return 0;
         });
         return command;

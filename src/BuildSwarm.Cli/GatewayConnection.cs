@@ -5,7 +5,7 @@ using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Cli;
 
-/// <summary>How CLI commands reach the gateway: flags, then environment, then the local swarm's data directory.</summary>
+/// <summary>How CLI commands reach the gateway: flags, then environment, then the swarm's data directory (<see cref="SwarmData"/>).</summary>
 public sealed class GatewayConnection : IDisposable
 {
     private GatewayConnection(string url, string? token)
@@ -25,8 +25,10 @@ public sealed class GatewayConnection : IDisposable
 
     public HttpClient Http { get; }
 
-    public static GatewayConnection Resolve(string? gateway, string? token, string dataDir)
+    /// <summary><paramref name="data"/> is the <c>--data</c> flag; see <see cref="SwarmData"/> for what it defaults to.</summary>
+    public static GatewayConnection Resolve(string? gateway, string? token, string? data)
     {
+        var dataDir = SwarmData.Locate(data);
         var url = gateway
             ?? Environment.GetEnvironmentVariable("BUILDSWARM_GATEWAY")
             ?? ReadFile(Path.Combine(dataDir, "gateway.url"))

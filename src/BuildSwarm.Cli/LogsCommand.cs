@@ -14,7 +14,7 @@ internal static class LogsCommand
 
     public static Command Create()
     {
-        var job = new Argument<long>("job") { Description = "Job id (see 'build-swarm status' or the dashboard)" };
+        var job = new Argument<string>("job") { Description = "Job id (see 'build-swarm status' or the dashboard)" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing the log as the drone ships it, until the job ends" };
         var gateway = CommonOptions.Gateway();
         var token = CommonOptions.Token();
@@ -24,7 +24,12 @@ internal static class LogsCommand
         {
             using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
             using var http = new HttpClient { BaseAddress = new Uri(connection.Url + "/"), Timeout = TimeSpan.FromSeconds(WaitSeconds + 30) };
-            var id = parse.GetValue(job);
+            var raw = parse.GetValue(job)!;
+            if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            {
+                throw new UsageException($"logs: '{raw}' is not a job id (a positive number, see 'build-swarm status')");
+            }
+
             var following = parse.GetValue(follow);
             long offset = 0;
             while (true)

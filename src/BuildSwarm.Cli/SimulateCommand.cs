@@ -48,17 +48,10 @@ internal static class SimulateCommand
         SimulationFleet fleet;
         try
         {
-            await using (var stream = graphFile.OpenRead())
-            {
-                graph = await SimulationInput.ReadGraphAsync(stream, ct);
-            }
-
-            await using (var stream = fleetFile.OpenRead())
-            {
-                fleet = await SimulationInput.ReadFleetAsync(stream, ct);
-            }
+            graph = await ReadAsync(graphFile, SimulationInput.ReadGraphAsync, ct);
+            fleet = await ReadAsync(fleetFile, SimulationInput.ReadFleetAsync, ct);
         }
-        catch (Exception e) when (e is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
+        catch (CliException e)
         {
             Output.Error($"simulate: {e.Message}");
             return 1;
@@ -123,4 +116,26 @@ internal static class SimulateCommand
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Reads one input file; any failure becomes one line naming the file (and the line, for bad JSON).</summary>
+    private static async Task<T> ReadAsync<T>(FileInfo file, Func<Stream, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = file.OpenRead();
+            return await read(stream, ct);
+        }
+        catch (JsonException e)
+        {
+            var message = e.Message;
+            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            message = cut > 0 ? message[..cut] : message;
+            var where = e.LineNumber is { } line ? $"{file} line {line + 1}" : file.ToString();
+            throw new CliException($"{where}: invalid JSON: {message}");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{file}: {e.Message}");
+        }
+    }
 }

@@ -32,7 +32,7 @@ internal static class PushCommand
             using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
             var targets = await TargetsAsync(connection, parse.GetValue(nodes), ct);
             var version = await VersionAsync(options.PublishDir, ct);
-            var stack = new RemoteKit(options, RouteMemory.FileIn(parse.GetValue(data)!), NullLoggerFactory.Instance);
+            var stack = new RemoteKit(options, RouteMemory.FileIn(SwarmData.Locate(parse.GetValue(data))), NullLoggerFactory.Instance);
             if (parse.GetValue(dryRun))
             {
                 ShowPlan(stack, options, targets, version);

@@ -18,13 +18,14 @@ public static class DroneControlEndpoints
         return app;
     }
 
-    private static async Task<IResult> SetAsync(string name, bool drained, FleetRegistry fleet, DroneControls controls, CancellationToken ct)
+    private static async Task<IResult> SetAsync(string key, bool drained, FleetRegistry fleet, DroneControls controls, CancellationToken ct)
     {
-        var drones = controls.Apply(fleet.Drones(await fleet.OrchestratorsAsync(ct)));
-        // A drained drone that went away can still be undrained; anything else must be a drone the fleet knows.
+        var drones = fleet.Drones(await fleet.OrchestratorsAsync(ct));
+        // {name} is a drone's name or its id; a drained drone that went away can still be undrained by name.
+        var name = drones.Any(d => d.Name == key) ? key : drones.FirstOrDefault(d => d.Id == key)?.Name ?? key;
         if (!drones.Any(d => d.Name == name) && !controls.IsDrained(name))
         {
-            return Problems.NotFound($"no drone named '{name}' is connected; see 'build-swarm drones list'");
+            return Problems.NotFound($"no drone with the name or id '{key}' is connected; see 'build-swarm drones list'");
         }
 
         await controls.SetDrainedAsync(name, drained, ct);
