@@ -26,8 +26,9 @@ internal static class RoleCommands
             });
             var options = configuration.Section<GatewayOptions>("Gateway");
             options.Remote = configuration.Section<Remote.RemoteOptions>("Remote");
+            using var dataLock = RoleStart.LockDataDirectory(options.DataDir);
             await using var app = await GatewayServer.CreateAsync(options, ct);
-            await app.StartAsync(ct);
+            await RoleStart.ListenAsync(app, options.Listen, ct);
             var url = SwarmUp.PublicUrl(options);
             await File.WriteAllTextAsync(Path.Combine(options.DataDir, "gateway.url"), url + "\n", ct);
             Output.Line($"Gateway listening on {options.Listen}; dashboard {url}/");
@@ -69,7 +70,7 @@ internal static class RoleCommands
             }
 
             await using var app = OrchestratorServer.Create(options);
-            await app.StartAsync(ct);
+            await RoleStart.ListenAsync(app, options.Listen, ct);
             Output.Line($"Orchestrator for site {options.Site} listening on {options.Listen}, gateway {options.GatewayUrl}");
             await WaitForShutdownAsync(ct);
             await app.StopAsync(CancellationToken.None);

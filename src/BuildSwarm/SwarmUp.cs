@@ -48,8 +48,9 @@ internal static class SwarmUp
 
     private static async Task<int> RunAsync(IConfiguration configuration, GatewayOptions gatewayOptions, string host, int orchestratorPort, int droneCount, bool demo, CancellationToken ct)
     {
+        using var dataLock = RoleStart.LockDataDirectory(gatewayOptions.DataDir);
         await using var gateway = await GatewayServer.CreateAsync(gatewayOptions, ct);
-        await gateway.StartAsync(ct);
+        await RoleStart.ListenAsync(gateway, gatewayOptions.Listen, ct);
         var secrets = gateway.Services.GetRequiredService<GatewaySecrets>();
         var gatewayUrl = PublicUrl(gatewayOptions);
         await File.WriteAllTextAsync(Path.Combine(gatewayOptions.DataDir, "gateway.url"), gatewayUrl + "\n", ct);
@@ -61,7 +62,7 @@ internal static class SwarmUp
         orchestratorOptions.Site = orchestratorOptions.Site == "default" ? "local" : orchestratorOptions.Site;
         orchestratorOptions.Name = $"{Environment.MachineName}-orchestrator";
         await using var orchestrator = OrchestratorServer.Create(orchestratorOptions);
-        await orchestrator.StartAsync(ct);
+        await RoleStart.ListenAsync(orchestrator, orchestratorOptions.Listen, ct);
         await WaitForRegistrationAsync(orchestrator.Services.GetRequiredService<GatewayClient>(), ct);
 
         // Local drones are the operator's own: they join with an auto-approving token, so `up` needs no admission step.

@@ -27,6 +27,11 @@ public static class GpkgReader
         {
             throw new InvalidPackageException($"not a valid gpkg tar archive: {ex.Message}");
         }
+        catch (OverflowException)
+        {
+            // System.Formats.Tar overflows on a base-256 (binary) numeric field too large for its type, e.g. a member's size.
+            throw new InvalidPackageException("not a valid gpkg tar archive: a tar header holds a numeric field (e.g. a member's size) out of range, such as a base-256 binary size");
+        }
 
         return GpkgVerification.Verify(scan);
     }

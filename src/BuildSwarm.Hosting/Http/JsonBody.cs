@@ -24,7 +24,14 @@ public static class JsonBody
         try
         {
             var value = await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken);
-            return value is null ? (null, Problems.Invalid("$", "the request body must be a JSON object")) : (value, null);
+            if (value is null)
+            {
+                return (null, Problems.Invalid("$", "the request body must be a JSON object"));
+            }
+
+            return NullElements.Find(value, type) is { } nullAt
+                ? (null, Problems.Invalid(nullAt, "null is not allowed here: array elements must not be null"))
+                : (value, null);
         }
         catch (JsonException ex)
         {
