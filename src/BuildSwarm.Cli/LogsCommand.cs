@@ -22,13 +22,14 @@ internal static class LogsCommand
         var command = new Command("logs", "Print the build log of a job") { job, follow, gateway, token, data };
         command.SetAction(async (parse, ct) =>
         {
-            using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
-            using var http = new HttpClient { BaseAddress = new Uri(connection.Url + "/"), Timeout = TimeSpan.FromSeconds(WaitSeconds + 30) };
             var raw = parse.GetValue(job)!;
             if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
             {
                 throw new UsageException($"logs: '{raw}' is not a job id (a positive number, see 'build-swarm status')");
             }
+
+            using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
+            using var http = new HttpClient { BaseAddress = new Uri(connection.Url + "/"), Timeout = TimeSpan.FromSeconds(WaitSeconds + 30) };
 
             var following = parse.GetValue(follow);
             long offset = 0;

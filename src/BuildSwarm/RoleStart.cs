@@ -31,7 +31,7 @@ internal static class RoleStart
         }
         catch (IOException ex) when (ex.InnerException is AddressInUseException)
         {
-            throw new CliException($"cannot listen on {listen}: the address is already in use (another process holds the port)");
+            throw InUse(listen);
         }
         catch (IOException ex) when (ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
         {
@@ -53,11 +53,14 @@ internal static class RoleStart
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            throw new CliException($"cannot listen on {listen}: the address is already in use (another process holds the port)");
+            throw InUse(listen);
         }
         catch (SocketException ex)
         {
             throw new CliException($"cannot listen on {listen}: {ex.Message}");
         }
     }
+
+    private static CliException InUse(string listen) =>
+        new($"cannot listen on {listen}: the address is already in use (another process holds the port)");
 }
