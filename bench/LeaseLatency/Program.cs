@@ -46,6 +46,7 @@ async Task<Result> RunAsync(string name, bool planned)
         var services = app.Services;
         var jobs = services.GetRequiredService<JobStore>();
         var db = services.GetRequiredService<SwarmDatabase>();
+        var packages = services.GetRequiredService<PackageTables>();
         var fleet = services.GetRequiredService<FleetRegistry>();
         var graph = WorldGraphGenerator.Generate(jobCount, seed: 42);
         await jobs.SubmitAsync(new SubmitBuildRequest(graph.Packages.Select(p => new PackageRequest(p.Id, p.Deps ?? [])).ToList()), CancellationToken.None);
@@ -97,7 +98,8 @@ async Task<Result> RunAsync(string name, bool planned)
             var index = random.Next(held.Count);
             var (lease, drone) = held[index];
             held.RemoveAt(index);
-            await db.WriteAsync((c, tx) => jobs.CompleteAsync(c, tx, lease.JobId, lease.LeaseId, "bench", CancellationToken.None), CancellationToken.None);
+            var draft = new PublicationDraft(lease.JobId, lease.LeaseId, lease.Target, lease.Cpv, b => $"bench/{lease.JobId}-{b}", 0, "", "", "", 0, "{}", 1);
+            await packages.PublishAsync(draft, rows => rows, CancellationToken.None);
             jobs.NotifyReady();
             await AskAsync(drone);
             for (var k = 0; k < 4; k++)

@@ -1,5 +1,6 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway.Jobs;
+using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Gateway;
@@ -10,9 +11,9 @@ public static class BuildEndpoints
     {
         app.MapPost("/api/gateway/build/submit", SubmitAsync)
             .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().AdminToken, "admin token");
-        app.MapGet("/api/gateway/builds", async (JobQueries queries, CancellationToken ct) =>
+        app.MapGet("/api/gateway/builds", async (JobTables queries, CancellationToken ct) =>
             Results.Json(await queries.ListBuildsAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
-        app.MapGet("/api/gateway/builds/{id}", async (string id, JobQueries queries, CancellationToken ct) =>
+        app.MapGet("/api/gateway/builds/{id}", async (string id, JobTables queries, CancellationToken ct) =>
             await queries.GetBuildAsync(id, ct) is { } build
                 ? Results.Json(build, SwarmJsonContext.Default.BuildView)
                 : Problems.NotFound($"no build '{id}'"));

@@ -62,6 +62,7 @@ public static class GatewayServer
         app.MapDroneControls();
         app.MapOrchestratorRegistry();
         app.MapAdmission();
+        app.MapFleetDrones();
         app.MapBinhost();
         app.MapDashboard();
         app.MapMonitoring();
@@ -70,11 +71,11 @@ public static class GatewayServer
     }
 
     private static IServiceCollection AddJobs(this IServiceCollection services) =>
-        services.AddSingleton<ChangeSignal>()
+        services.AddStorageTables()
+            .AddSingleton<ChangeSignal>()
             .AddSingleton<JobStore>()
             .AddSingleton<JobFailures>()
             .AddSingleton<BuildProgress>()
-            .AddSingleton<JobQueries>()
             .AddHostedService<LeaseReaper>();
 
     private static IServiceCollection AddFleetRegistry(this IServiceCollection services) =>

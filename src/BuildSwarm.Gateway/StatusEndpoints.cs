@@ -1,6 +1,5 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway.Fleet;
-using BuildSwarm.Gateway.Jobs;
 using BuildSwarm.Gateway.Scheduling;
 using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting;
@@ -11,21 +10,20 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
-        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobTables queries, PackageTables packages, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobTables queries, PackageTables packages, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
         return app;
     }
 
-    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken cancellationToken)
+    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobTables queries, PackageTables packages, DroneControls controls, CancellationToken cancellationToken)
     {
         var orchestrators = await fleet.OrchestratorsAsync(cancellationToken);
         var drones = controls.Apply(fleet.Drones(orchestrators));
         // Cores that can build or are building: draining and grounded drones still hold cores; pending, rejected and offline ones do not.
         var online = drones.Where(d => d.State is "online" or "building" or "draining" or "drained" or "grounded").ToList();
-        var packages = await db.ReadAsync(async connection =>
-            Convert.ToInt32(await SwarmDatabase.ScalarAsync(connection, null, "SELECT COUNT(*) FROM packages", cancellationToken)), cancellationToken);
+        var packageCount = await packages.CountAsync(cancellationToken);
         return new SwarmStatus(
             SwarmVersion.Current,
             online.Sum(d => d.Cores),
@@ -34,7 +32,7 @@ public static class StatusEndpoints
             orchestrators,
             await queries.CountJobsAsync(cancellationToken),
             await queries.ListBuildsAsync(10, cancellationToken),
-            packages,
+            packageCount,
             fleet.Sites(orchestrators));
     }
 }

@@ -1,12 +1,11 @@
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Gateway.Fleet;
 using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Gateway.Admission;
 
 /// <summary>
-/// Drone admission on the gateway: orchestrators pass registrations on (cluster token); operators list
-/// drones, approve, reject, revoke and rename them and create join tokens (admin token).
+/// Drone admission on the gateway: orchestrators pass registrations on (cluster token); operators create
+/// join tokens (admin token). Operators' decisions on drones are in <c>Fleet/FleetDroneEndpoints</c>.
 /// </summary>
 public static class AdmissionEndpoints
 {
@@ -17,28 +16,6 @@ public static class AdmissionEndpoints
     {
         app.MapPost("/api/gateway/drones/admit", AdmitAsync)
             .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().ClusterToken, "cluster token");
-
-        var drones = app.MapGroup("/api/gateway/drones")
-            .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().AdminToken, "admin token");
-        drones.MapGet("", async (DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
-            Results.Json(await ListAsync(admissions, fleet, ct), SwarmJsonContext.Default.IReadOnlyListFleetDrone));
-        drones.MapPost("/{id}/approve", (string id, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
-            DecideAsync(id, DroneAdmissionStates.Approved, admissions, fleet, ct));
-        drones.MapPost("/{id}/reject", (string id, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
-            DecideAsync(id, DroneAdmissionStates.Rejected, admissions, fleet, ct));
-        drones.MapPost("/{id}/revoke", (string id, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
-            DecideAsync(id, DroneAdmissionStates.Revoked, admissions, fleet, ct));
-        drones.MapPost("/{id}/rename", async (string id, HttpRequest request, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
-        {
-            var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.DroneRename, ct);
-            if (error is not null)
-            {
-                return error;
-            }
-
-            var (drone, refusal) = await admissions.RenameAsync(id, body!.Name ?? "", ct);
-            return await AnswerAsync(drone, refusal, fleet, ct);
-        });
 
         var tokens = app.MapGroup("/api/gateway/join-tokens")
             .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().AdminToken, "admin token");
@@ -83,36 +60,4 @@ public static class AdmissionEndpoints
             ? Problems.Status(refusal.Status, refusal.Title, refusal.Detail)
             : Results.Json(admission!, SwarmJsonContext.Default.DroneAdmission);
     }
-
-    private static async Task<IResult> DecideAsync(string id, string state, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct)
-    {
-        var (drone, refusal) = await admissions.DecideAsync(id, state, ct);
-        return await AnswerAsync(drone, refusal, fleet, ct);
-    }
-
-    private static async Task<IResult> AnswerAsync(FleetDrone? drone, AdmissionRefusal? refusal, FleetRegistry fleet, CancellationToken ct)
-    {
-        if (refusal is not null)
-        {
-            return Problems.Status(refusal.Status, refusal.Title, refusal.Detail);
-        }
-
-        var live = await LiveAsync(fleet, ct);
-        return Results.Json(WithLive(drone!, live), SwarmJsonContext.Default.FleetDrone);
-    }
-
-    /// <summary>Admission records with what the orchestrators last reported about each drone.</summary>
-    public static async Task<IReadOnlyList<FleetDrone>> ListAsync(DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct)
-    {
-        var live = await LiveAsync(fleet, ct);
-        return (await admissions.ListAsync(ct)).Select(d => WithLive(d, live)).ToList();
-    }
-
-    private static async Task<Dictionary<string, DroneView>> LiveAsync(FleetRegistry fleet, CancellationToken ct) =>
-        fleet.Drones(await fleet.OrchestratorsAsync(ct)).ToDictionary(d => d.Id, StringComparer.Ordinal);
-
-    private static FleetDrone WithLive(FleetDrone drone, Dictionary<string, DroneView> live) =>
-        live.TryGetValue(drone.Id, out var view)
-            ? drone with { State = view.State, Site = view.Site, LastSeen = view.LastSeen > drone.LastSeen ? view.LastSeen : drone.LastSeen }
-            : drone with { State = "offline" };
 }

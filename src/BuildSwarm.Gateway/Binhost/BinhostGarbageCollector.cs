@@ -6,28 +6,18 @@ namespace BuildSwarm.Gateway.Binhost;
 
 /// <summary>
 /// Deletes package files that neither a live index nor any release lists, and stale upload temporaries.
-/// It runs under the database's write lock: a publish moves its file into place inside its transaction, so while
-/// gc holds the lock no file can be on disk and about to be indexed.
+/// It runs while no publication can (see <see cref="PackageTables.WithReferencedFilesAsync"/>): a publish moves its file
+/// into place inside its transaction, so no file can be on disk and about to be indexed.
 /// </summary>
 public sealed partial class BinhostGarbageCollector(
-    SwarmDatabase db, BinhostPaths paths, TimeProvider time, IOptions<GatewayOptions> options, ILogger<BinhostGarbageCollector> logger)
+    PackageTables packages, BinhostPaths paths, TimeProvider time, IOptions<GatewayOptions> options, ILogger<BinhostGarbageCollector> logger)
 {
     private static readonly string[] PackageSuffixes = [".gpkg.tar", ".xpak", ".tbz2"];
 
     public Task<GcReport> CollectAsync(CancellationToken cancellationToken) =>
-        db.WriteAsync(async (connection, tx) =>
+        packages.WithReferencedFilesAsync(files =>
         {
-            var referenced = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var sql in (string[])["SELECT target, path FROM packages", "SELECT target, path FROM binhost_release_entries"])
-            {
-                await using var command = SwarmDatabase.Command(connection, tx, sql);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    referenced.Add(Path.GetFullPath(Path.Combine(paths.TargetRoot(reader.GetString(0)), reader.GetString(1))));
-                }
-            }
-
+            var referenced = files.Select(f => Path.GetFullPath(Path.Combine(paths.TargetRoot(f.Target), f.Path))).ToHashSet(StringComparer.Ordinal);
             var deleted = new List<string>();
             long bytes = 0;
             var kept = 0;

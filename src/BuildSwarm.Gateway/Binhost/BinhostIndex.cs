@@ -4,7 +4,6 @@ using System.Text.Json;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Gateway.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 namespace BuildSwarm.Gateway.Binhost;
 
@@ -17,7 +16,7 @@ namespace BuildSwarm.Gateway.Binhost;
 /// and concurrent publishes share one update when they arrive while another is being built.
 /// </summary>
 public sealed class BinhostIndex(
-    SwarmDatabase db, BinhostPaths paths, BinhostTargets targets, IOptions<GatewayOptions> options, TimeProvider time, ILogger<BinhostIndex> logger)
+    PackageTables packages, BinhostPaths paths, BinhostTargets targets, IOptions<GatewayOptions> options, TimeProvider time, ILogger<BinhostIndex> logger)
     : IAsyncDisposable
 {
     private readonly Lock _gate = new();
@@ -28,18 +27,7 @@ public sealed class BinhostIndex(
     /// <summary>Loads every target's blocks from the database and writes every index (heals a crash before a rewrite).</summary>
     public async Task LoadAllAsync(CancellationToken cancellationToken)
     {
-        var names = await db.ReadAsync(async connection =>
-        {
-            var list = new List<string>(targets.Names);
-            await using var command = SwarmDatabase.Command(connection, null, "SELECT DISTINCT target FROM packages");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                list.Add(reader.GetString(0));
-            }
-
-            return list.Distinct(StringComparer.Ordinal).ToList();
-        }, cancellationToken);
+        var names = targets.Names.Concat(await packages.TargetsAsync(cancellationToken)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var target in names)
         {
             await ReloadAsync(target, cancellationToken);
@@ -51,7 +39,7 @@ public sealed class BinhostIndex(
     /// <summary>Rebuilds a target's blocks from the database and serves the result.</summary>
     public async Task ReloadAsync(string target, CancellationToken cancellationToken)
     {
-        var blocks = await db.ReadAsync(connection => LoadBlocksAsync(connection, null, target, cancellationToken), cancellationToken);
+        var blocks = Blocks(targets.Header(target), await packages.RowsAsync(target, cancellationToken));
         long version;
         lock (_gate)
         {
@@ -118,7 +106,7 @@ public sealed class BinhostIndex(
 
             if (stale)
             {
-                var fresh = await db.ReadAsync(connection => LoadBlocksAsync(connection, null, target, cancellationToken), cancellationToken);
+                var fresh = Blocks(targets.Header(target), await packages.RowsAsync(target, cancellationToken));
                 lock (_gate)
                 {
                     var state = State(target);
@@ -206,20 +194,15 @@ public sealed class BinhostIndex(
         return timestamp;
     }
 
-    internal async Task<SortedDictionary<InstanceKey, byte[]>> LoadBlocksAsync(
-        SqliteConnection connection, SqliteTransaction? tx, string target, CancellationToken cancellationToken)
+    /// <summary>The index blocks of a target's rows under its header, in index order.</summary>
+    public static SortedDictionary<InstanceKey, byte[]> Blocks(IReadOnlyDictionary<string, string> header, IReadOnlyList<PackageRow> rows)
     {
-        var header = targets.Header(target);
         var blocks = new SortedDictionary<InstanceKey, byte[]>(InstanceKey.Order);
-        await using var command = SwarmDatabase.Command(connection, tx,
-            "SELECT cpv, build_id, path, size, md5, sha1, mtime, metadata FROM packages WHERE target = $t", ("$t", target));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var row in rows)
         {
-            var metadata = JsonSerializer.Deserialize(reader.GetString(7), BinhostJsonContext.Default.DictionaryStringString) ?? [];
-            var file = new PackageFileFacts(reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5), reader.GetInt64(6));
-            var key = new InstanceKey(reader.GetString(0), reader.GetInt32(1));
-            blocks[key] = Block(header, metadata, file, key.BuildId);
+            var metadata = JsonSerializer.Deserialize(row.MetadataJson, BinhostJsonContext.Default.DictionaryStringString) ?? [];
+            var key = new InstanceKey(row.Cpv, row.BuildId);
+            blocks[key] = Block(header, metadata, new PackageFileFacts(row.Path, row.Size, row.Md5, row.Sha1, row.Mtime), key.BuildId);
         }
 
         return blocks;

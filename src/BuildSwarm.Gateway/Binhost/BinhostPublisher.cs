@@ -1,13 +1,12 @@
-using System.Globalization;
+
 using System.Security.Cryptography;
 using System.Text.Json;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Gateway.Events;
-using BuildSwarm.Gateway.Jobs;
 using BuildSwarm.Gateway.Storage;
+using BuildSwarm.Hosting;
 using BuildSwarm.Hosting.Files;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 namespace BuildSwarm.Gateway.Binhost;
 
@@ -17,8 +16,8 @@ namespace BuildSwarm.Gateway.Binhost;
 /// the same transaction that marks the job done. Nothing half-written is ever visible.
 /// </summary>
 public sealed partial class BinhostPublisher(
-    SwarmDatabase db,
-    JobStore jobs,
+    PackageTables tables,
+    ChangeSignal signal,
     BinhostPaths paths,
     BinhostIndex index,
     BinhostTargets targets,
@@ -78,7 +77,7 @@ public sealed partial class BinhostPublisher(
             }
 
             await index.UpdateAsync(claim.Target, published.Value.IndexVersion, cancellationToken);
-            jobs.NotifyReady();
+            signal.Pulse(); // dependants may be ready now
             var result = published.Value.Package;
             LogPublished(result.Cpv, result.BuildId, result.Size);
             await events.PublishAsync(
@@ -183,37 +182,21 @@ public sealed partial class BinhostPublisher(
     {
         try
         {
-            return await db.WriteAsync<(PublishedPackage, long)?>(async (connection, tx) =>
+            var metadata = new Dictionary<string, string>(package.Metadata);
+            var extension = package.Kind == BinaryPackageKind.Gpkg ? ".gpkg.tar" : ".xpak";
+            var mtime = time.GetUtcNow().ToUnixTimeSeconds();
+            var draft = new PublicationDraft(claim.JobId, leaseId, claim.Target, claim.Cpv, next => $"{cpv.Category}/{cpv.PackageName}/{cpv.Pf}-{next}{extension}",
+                received.Size, received.Md5, received.Sha1, received.Sha256, mtime,
+                JsonSerializer.Serialize(metadata, BinhostJsonContext.Default.DictionaryStringString), options.Value.Binhost.KeepBuilds);
+            var published = await tables.PublishAsync(draft, rows =>
             {
-                // Build ids never repeat while a release may still reference an older instance's file.
-                var next = Convert.ToInt32(await SwarmDatabase.ScalarAsync(connection, tx,
-                    """
-                    SELECT MAX(COALESCE((SELECT MAX(build_id) FROM packages WHERE target = $t AND cpv = $cpv), 0),
-                               COALESCE((SELECT MAX(build_id) FROM binhost_release_entries WHERE target = $t AND cpv = $cpv), 0)) + 1
-                    """,
-                    cancellationToken, ("$t", claim.Target), ("$cpv", claim.Cpv)), CultureInfo.InvariantCulture);
-                var extension = package.Kind == BinaryPackageKind.Gpkg ? ".gpkg.tar" : ".xpak";
-                var relative = $"{cpv.Category}/{cpv.PackageName}/{cpv.Pf}-{next}{extension}";
-                if (!await jobs.CompleteAsync(connection, tx, claim.JobId, leaseId, relative, cancellationToken))
+                foreach (var old in rows.Pruned)
                 {
-                    return null;
+                    LogPruned(claim.Cpv, old, claim.Target);
                 }
 
-                var mtime = time.GetUtcNow().ToUnixTimeSeconds();
-                var metadata = new Dictionary<string, string>(package.Metadata);
-                await SwarmDatabase.ExecuteAsync(connection, tx,
-                    """
-                    INSERT INTO packages (target, cpv, build_id, path, size, md5, sha1, sha256, mtime, metadata, job_id)
-                    VALUES ($t, $cpv, $b, $path, $size, $md5, $sha1, $sha256, $mtime, $meta, $job)
-                    """,
-                    cancellationToken, ("$t", claim.Target), ("$cpv", claim.Cpv), ("$b", next), ("$path", relative), ("$size", received.Size),
-                    ("$md5", received.Md5), ("$sha1", received.Sha1), ("$sha256", received.Sha256), ("$mtime", mtime),
-                    ("$meta", JsonSerializer.Serialize(metadata, BinhostJsonContext.Default.DictionaryStringString)),
-                    ("$job", claim.JobId));
-                var pruned = await PruneAsync(connection, tx, claim.Target, claim.Cpv, cancellationToken);
-
                 // The file goes into place before the commit: an index entry never points at a missing file.
-                var final = Path.Combine(paths.TargetRoot(claim.Target), relative);
+                var final = Path.Combine(paths.TargetRoot(claim.Target), rows.Path);
                 var directory = Path.GetDirectoryName(final)!;
                 Directory.CreateDirectory(directory);
                 // A file already there is an orphan of a crash between rename and commit: never indexed, safe to replace.
@@ -221,11 +204,12 @@ public sealed partial class BinhostPublisher(
                 File.SetLastWriteTimeUtc(final, DateTimeOffset.FromUnixTimeSeconds(mtime).UtcDateTime);
                 FileSync.Directory(directory);
 
-                var facts = new PackageFileFacts(relative, received.Size, received.Md5, received.Sha1, mtime);
-                var block = new IndexedPackage(new InstanceKey(claim.Cpv, next), index.Block(claim.Target, metadata, facts, next));
-                var version = index.Apply(claim.Target, [block], pruned);
-                return (new PublishedPackage(claim.Target, claim.Cpv, next, relative, received.Size), version);
+                var facts = new PackageFileFacts(rows.Path, received.Size, received.Md5, received.Sha1, mtime);
+                var block = new IndexedPackage(new InstanceKey(claim.Cpv, rows.BuildId), index.Block(claim.Target, metadata, facts, rows.BuildId));
+                var version = index.Apply(claim.Target, [block], [.. rows.Pruned.Select(b => new InstanceKey(claim.Cpv, b))]);
+                return new Published(new PublishedPackage(claim.Target, claim.Cpv, rows.BuildId, rows.Path, received.Size), version);
             }, cancellationToken);
+            return published is null ? null : (published.Package, published.IndexVersion);
         }
         catch
         {
@@ -234,32 +218,7 @@ public sealed partial class BinhostPublisher(
         }
     }
 
-    /// <summary>Keeps the newest <c>KeepBuilds</c> instances of a CPV in the index; their files stay until gc.</summary>
-    private async Task<List<InstanceKey>> PruneAsync(SqliteConnection connection, SqliteTransaction tx, string target, string cpv, CancellationToken cancellationToken)
-    {
-        var keep = Math.Max(1, options.Value.Binhost.KeepBuilds);
-        var pruned = new List<InstanceKey>();
-        await using (var select = SwarmDatabase.Command(connection, tx,
-            "SELECT build_id FROM packages WHERE target = $t AND cpv = $cpv ORDER BY build_id DESC LIMIT -1 OFFSET $keep",
-            ("$t", target), ("$cpv", cpv), ("$keep", keep)))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                pruned.Add(new InstanceKey(cpv, reader.GetInt32(0)));
-            }
-        }
-
-        foreach (var old in pruned)
-        {
-            await SwarmDatabase.ExecuteAsync(connection, tx, "DELETE FROM packages WHERE target = $t AND cpv = $cpv AND build_id = $b",
-                cancellationToken, ("$t", target), ("$cpv", cpv), ("$b", old.BuildId));
-            LogPruned(cpv, old.BuildId, target);
-        }
-
-        return pruned;
-    }
-
+    private sealed record Published(PublishedPackage Package, long IndexVersion);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Cpv} build {BuildId} ({Size} bytes)")]
     private partial void LogPublished(string cpv, int buildId, long size);

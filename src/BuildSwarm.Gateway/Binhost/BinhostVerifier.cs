@@ -8,29 +8,11 @@ namespace BuildSwarm.Gateway.Binhost;
 /// hashes), in live indexes and releases. Repair drops broken entries from the live index, like
 /// <c>emaint binhost --fix</c>; releases are immutable, so their problems are reported and stay.
 /// </summary>
-public sealed class BinhostVerifier(SwarmDatabase db, BinhostPaths paths, BinhostIndex index)
+public sealed class BinhostVerifier(PackageTables packages, BinhostPaths paths, BinhostIndex index)
 {
     public async Task<VerifyReport> VerifyAsync(bool repair, CancellationToken cancellationToken)
     {
-        var entries = await db.ReadAsync(async connection =>
-        {
-            var list = new List<Entry>();
-            await using var command = SwarmDatabase.Command(connection, null,
-                """
-                SELECT target, '', cpv, build_id, path, size, md5, sha1 FROM packages
-                UNION ALL
-                SELECT target, release, cpv, build_id, path, size, md5, sha1 FROM binhost_release_entries
-                ORDER BY 1, 2, 3, 4
-                """);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                list.Add(new Entry(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
-                    reader.GetInt64(5), reader.GetString(6), reader.GetString(7)));
-            }
-
-            return list;
-        }, cancellationToken);
+        var entries = await packages.EntriesAsync(cancellationToken);
 
         // A file shared by the live index and releases is read once.
         var checkedFiles = new Dictionary<string, FileCheck>(StringComparer.Ordinal);
@@ -67,22 +49,8 @@ public sealed class BinhostVerifier(SwarmDatabase db, BinhostPaths paths, Binhos
             return problems;
         }
 
-        var versions = await db.WriteAsync(async (connection, tx) =>
-        {
-            var byTarget = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var group in live.GroupBy(p => p.Target))
-            {
-                foreach (var problem in group)
-                {
-                    await SwarmDatabase.ExecuteAsync(connection, tx, "DELETE FROM packages WHERE target = $t AND cpv = $c AND build_id = $b",
-                        cancellationToken, ("$t", problem.Target), ("$c", problem.Cpv), ("$b", problem.BuildId));
-                }
-
-                byTarget[group.Key] = index.Apply(group.Key, [], group.Select(p => new InstanceKey(p.Cpv, p.BuildId)));
-            }
-
-            return byTarget;
-        }, cancellationToken);
+        var versions = await packages.RemoveAsync([.. live.Select(p => new PackageKey(p.Target, p.Cpv, p.BuildId))],
+            (target, removed) => index.Apply(target, [], removed.Select(k => new InstanceKey(k.Cpv, k.BuildId))), cancellationToken);
         foreach (var (target, version) in versions)
         {
             await index.UpdateAsync(target, version, cancellationToken);
@@ -91,7 +59,7 @@ public sealed class BinhostVerifier(SwarmDatabase db, BinhostPaths paths, Binhos
         return [.. problems.Select(p => p.Index == "live" ? p with { Repaired = true } : p)];
     }
 
-    private static string? Compare(Entry entry, FileCheck check) =>
+    private static string? Compare(PackageEntry entry, FileCheck check) =>
         check.Missing ? "file is missing"
         : check.Size != entry.Size ? $"size is {check.Size}, index says {entry.Size}"
         : !string.Equals(check.Md5, entry.Md5, StringComparison.OrdinalIgnoreCase) ? $"MD5 is {check.Md5}, index says {entry.Md5}"
@@ -119,7 +87,6 @@ public sealed class BinhostVerifier(SwarmDatabase db, BinhostPaths paths, Binhos
         return new FileCheck(false, facts.Size, facts.Md5, facts.Sha1, invalid);
     }
 
-    private sealed record Entry(string Target, string Release, string Cpv, int BuildId, string Path, long Size, string Md5, string Sha1);
 
     private sealed record FileCheck(bool Missing, long Size, string Md5, string Sha1, string? Invalid);
 }

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace BuildSwarm.Gateway.Energy;
 
-/// <summary>The gateway's energy accounts: the integrator plus its totals persisted in SQLite.</summary>
-public sealed class EnergyLedger(SwarmDatabase db, TimeProvider time, IOptions<GatewayOptions> options)
+/// <summary>The gateway's energy accounts: the integrator plus its totals persisted in storage.</summary>
+public sealed class EnergyLedger(EnergyTables tables, TimeProvider time, IOptions<GatewayOptions> options)
 {
     private const double JoulesPerKwh = 3_600_000;
 
@@ -14,18 +14,7 @@ public sealed class EnergyLedger(SwarmDatabase db, TimeProvider time, IOptions<G
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var totals = await db.ReadAsync(async connection =>
-        {
-            var list = new List<(string, string, double)>();
-            await using var command = SwarmDatabase.Command(connection, null, "SELECT kind, key, joules FROM energy_totals");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                list.Add((reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
-            }
-
-            return list;
-        }, cancellationToken);
+        var totals = await tables.TotalsAsync(cancellationToken);
         Integrator.Seed(totals);
     }
 
@@ -38,17 +27,7 @@ public sealed class EnergyLedger(SwarmDatabase db, TimeProvider time, IOptions<G
             return;
         }
 
-        await db.WriteAsync(async (connection, tx) =>
-        {
-            foreach (var (kind, key, joules) in unsaved)
-            {
-                await SwarmDatabase.ExecuteAsync(connection, tx,
-                    "INSERT INTO energy_totals (kind, key, joules) VALUES ($k, $key, $j) ON CONFLICT(kind, key) DO UPDATE SET joules = joules + excluded.joules",
-                    CancellationToken.None, ("$k", kind), ("$key", key), ("$j", joules));
-            }
-
-            return 0;
-        }, CancellationToken.None);
+        await tables.AddAsync(unsaved);
     }
 
     public EnergyView View(int top = 10)

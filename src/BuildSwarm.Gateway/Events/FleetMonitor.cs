@@ -7,7 +7,7 @@ namespace BuildSwarm.Gateway.Events;
 /// Sees every orchestrator sync: turns the difference between its last two drone lists into drone
 /// events, and feeds the drones' power to the energy ledger.
 /// </summary>
-public sealed partial class FleetMonitor(IEventSink events, EnergyLedger energy, SwarmDatabase db, ILogger<FleetMonitor> logger)
+public sealed partial class FleetMonitor(IEventSink events, EnergyLedger energy, JobTables jobs, ILogger<FleetMonitor> logger)
 {
     public Task RegisteredAsync(string orchestratorId, OrchestratorRegistration registration) =>
         events.PublishAsync(SwarmEvents.Draft("orchestrator.registered", drone: registration.Name,
@@ -18,7 +18,7 @@ public sealed partial class FleetMonitor(IEventSink events, EnergyLedger energy,
         await events.PublishAsync([.. Diff(before ?? [], after)]);
         try
         {
-            var running = await RunningByDroneAsync(cancellationToken);
+            var running = await jobs.RunningByDroneAsync(cancellationToken);
             foreach (var drone in after)
             {
                 if (drone.State is "offline" or "pending" or "rejected")
@@ -27,7 +27,7 @@ public sealed partial class FleetMonitor(IEventSink events, EnergyLedger energy,
                 }
                 else
                 {
-                    energy.Integrator.Report(drone.Id, drone.Watts, running.GetValueOrDefault(drone.Name) ?? []);
+                    energy.Integrator.Report(drone.Id, drone.Watts, [.. (running.GetValueOrDefault(drone.Name) ?? []).Select(j => new JobRef(j.JobId, j.BuildId, j.Cpv))]);
                 }
             }
 
@@ -38,7 +38,7 @@ public sealed partial class FleetMonitor(IEventSink events, EnergyLedger energy,
 
             await energy.SaveAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException)
         {
             LogEnergyFailed(ex);
         }
@@ -75,22 +75,6 @@ public sealed partial class FleetMonitor(IEventSink events, EnergyLedger energy,
         "offline" => "drone.left",
         _ => joined ? "drone.joined" : "drone.state",
     };
-
-    private Task<Dictionary<string, List<JobRef>>> RunningByDroneAsync(CancellationToken cancellationToken) =>
-        db.ReadAsync(async connection =>
-        {
-            var byDrone = new Dictionary<string, List<JobRef>>(StringComparer.Ordinal);
-            await using var command = SwarmDatabase.Command(connection, null,
-                "SELECT id, build_id, cpv, lease_drone FROM jobs WHERE state IN ('leased','building','uploading') AND lease_drone IS NOT NULL");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var drone = reader.GetString(3);
-                (byDrone.TryGetValue(drone, out var list) ? list : byDrone[drone] = []).Add(new JobRef(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-            }
-
-            return byDrone;
-        }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Energy accounting failed for one sync")]
     private partial void LogEnergyFailed(Exception ex);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace BuildSwarm.Gateway.Fleet;
 
 /// <summary>The gateway's picture of its orchestrators and, through their syncs, of every drone.</summary>
-public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, IOptions<GatewayOptions> options, FleetMonitor? monitor = null)
+public sealed class FleetRegistry(FleetTables tables, TimeProvider time, IOptions<GatewayOptions> options, FleetMonitor? monitor = null)
 {
     private readonly ConcurrentDictionary<string, IReadOnlyList<DroneView>> _drones = new(StringComparer.Ordinal);
 
@@ -18,14 +18,7 @@ public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, IOptions<
     {
         // One id per name and site, so a restarted orchestrator takes its old place.
         var id = "o-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{registration.Site}\n{registration.Name}")))[..12];
-        await db.WriteAsync(async (connection, tx) =>
-            await SwarmDatabase.ExecuteAsync(connection, tx,
-                """
-                INSERT INTO orchestrators (id, name, site, url, role, last_seen) VALUES ($id, $name, $site, $url, $role, $now)
-                ON CONFLICT(id) DO UPDATE SET url = $url, role = $role, last_seen = $now
-                """,
-                cancellationToken, ("$id", id), ("$name", registration.Name), ("$site", registration.Site), ("$url", registration.Url),
-                ("$role", registration.Role), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+        await tables.RegisterAsync(id, registration, time.GetUtcNow(), cancellationToken);
         if (monitor is not null)
         {
             await monitor.RegisteredAsync(id, registration);
@@ -37,10 +30,8 @@ public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, IOptions<
     /// <summary>False when the orchestrator is unknown (e.g. the gateway lost its state): it must register again.</summary>
     public async Task<bool> SyncAsync(string orchestratorId, OrchestratorSync sync, CancellationToken cancellationToken)
     {
-        var known = await db.WriteAsync(async (connection, tx) =>
-            await SwarmDatabase.ExecuteAsync(connection, tx, "UPDATE orchestrators SET last_seen = $now WHERE id = $id", cancellationToken,
-                ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("$id", orchestratorId)), cancellationToken);
-        if (known == 0)
+        var known = await tables.TouchAsync(orchestratorId, time.GetUtcNow(), cancellationToken);
+        if (!known)
         {
             return false;
         }
@@ -55,28 +46,13 @@ public sealed class FleetRegistry(SwarmDatabase db, TimeProvider time, IOptions<
         return true;
     }
 
-    public Task<bool> IsKnownAsync(string orchestratorId, CancellationToken cancellationToken) =>
-        db.ReadAsync(async connection =>
-            await SwarmDatabase.ScalarAsync(connection, null, "SELECT 1 FROM orchestrators WHERE id = $id", cancellationToken, ("$id", orchestratorId)) is not null,
-            cancellationToken);
+    public Task<bool> IsKnownAsync(string orchestratorId, CancellationToken cancellationToken) => tables.IsKnownAsync(orchestratorId, cancellationToken);
 
     public async Task<IReadOnlyList<OrchestratorView>> OrchestratorsAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return await db.ReadAsync<IReadOnlyList<OrchestratorView>>(async connection =>
-        {
-            var list = new List<OrchestratorView>();
-            await using var command = SwarmDatabase.Command(connection, null, "SELECT id, name, site, role, url, last_seen FROM orchestrators ORDER BY site, role, name");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var lastSeen = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5));
-                list.Add(new OrchestratorView(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    now - lastSeen < OrchestratorTimeout, lastSeen));
-            }
-
-            return list;
-        }, cancellationToken);
+        return [.. (await tables.OrchestratorsAsync(cancellationToken)).Select(o =>
+            new OrchestratorView(o.Id, o.Name, o.Site, o.Role, o.Url, now - o.LastSeen < OrchestratorTimeout, o.LastSeen))];
     }
 
     /// <summary>Drones of every orchestrator that is still reporting; a drone that moved is shown where it was seen last.</summary>

@@ -76,7 +76,7 @@ public static class LogEndpoints
             : Problems.Conflict($"the gateway has {result.NextOffset} bytes of this attempt's log; send from offset {result.NextOffset}");
     }
 
-    private static async Task<IResult> ReadAsync(long id, HttpContext http, LogStore logs, EventLog events, SwarmDatabase db, TimeProvider time,
+    private static async Task<IResult> ReadAsync(long id, HttpContext http, LogStore logs, EventLog events, JobTables db, TimeProvider time,
         IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         var query = http.Request.Query;
@@ -86,7 +86,7 @@ public static class LogEndpoints
             return Problems.Invalid("offset", "must be a non-negative integer");
         }
 
-        var job = await JobLogInfo.GetAsync(db, id, ct);
+        var job = await db.LogInfoAsync(id, ct);
         if (job is null)
         {
             return Problems.NotFound($"no job {id}");
@@ -110,7 +110,7 @@ public static class LogEndpoints
         {
             var next = Task.WhenAny(logs.Signal(id).Next, events.Next); // new bytes, or the job may have ended
             var (bytes, length) = await logs.ReadAsync(id, offset, MaxChunk, ct);
-            job = await JobLogInfo.GetAsync(db, id, ct) ?? job;
+            job = await db.LogInfoAsync(id, ct) ?? job;
             if (length == 0 && offset == 0 && job.LogTail is { } tail && LogEnded(job.State))
             {
                 bytes = Encoding.UTF8.GetBytes(tail + "\n"); // the drone could not ship it: the tail it reported with the failure
@@ -129,7 +129,7 @@ public static class LogEndpoints
         }
     }
 
-    private static async Task FollowAsync(long id, long offset, HttpContext http, LogStore logs, EventLog events, SwarmDatabase db, TimeProvider time, double heartbeatSeconds, CancellationToken stopping)
+    private static async Task FollowAsync(long id, long offset, HttpContext http, LogStore logs, EventLog events, JobTables db, TimeProvider time, double heartbeatSeconds, CancellationToken stopping)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         var ct = stop.Token;
@@ -145,7 +145,7 @@ public static class LogEndpoints
             while (!ct.IsCancellationRequested)
             {
                 var next = Task.WhenAny(logs.Signal(id).Next, events.Next);
-                var state = (await JobLogInfo.GetAsync(db, id, ct))?.State ?? JobState.Broken;
+                var state = (await db.LogInfoAsync(id, ct))?.State ?? JobState.Broken;
                 var (bytes, _) = await logs.ReadAsync(id, offset, 64 * 1024, ct);
                 if (bytes.Length > 0)
                 {

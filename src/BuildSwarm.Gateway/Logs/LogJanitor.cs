@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace BuildSwarm.Gateway.Logs;
 
 /// <summary>Deletes logs of done jobs after the retention; logs of failed (and all other) jobs stay.</summary>
-public sealed partial class LogJanitor(LogStore logs, SwarmDatabase db, TimeProvider time, IOptions<GatewayOptions> options, ILogger<LogJanitor> logger) : BackgroundService
+public sealed partial class LogJanitor(LogStore logs, JobTables jobs, TimeProvider time, IOptions<GatewayOptions> options, ILogger<LogJanitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,7 +18,7 @@ public sealed partial class LogJanitor(LogStore logs, SwarmDatabase db, TimeProv
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
             {
                 LogSweepFailed(ex);
             }
@@ -37,7 +37,7 @@ public sealed partial class LogJanitor(LogStore logs, SwarmDatabase db, TimeProv
                 continue;
             }
 
-            var job = await JobLogInfo.GetAsync(db, jobId, cancellationToken);
+            var job = await jobs.LogInfoAsync(jobId, cancellationToken);
             if (job is { State: JobState.Done } && time.GetUtcNow() - job.UpdatedAt >= retention)
             {
                 logs.Delete(jobId);

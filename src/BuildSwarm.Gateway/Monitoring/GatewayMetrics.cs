@@ -4,7 +4,7 @@ using BuildSwarm.Core.Jobs;
 using BuildSwarm.Gateway.Energy;
 using BuildSwarm.Gateway.Events;
 using BuildSwarm.Gateway.Fleet;
-using BuildSwarm.Gateway.Jobs;
+using BuildSwarm.Gateway.Storage;
 using Prometheus;
 
 namespace BuildSwarm.Gateway.Monitoring;
@@ -25,7 +25,7 @@ public sealed class GatewayMetrics
     private readonly Histogram _buildDuration;
     private readonly Counter _events;
 
-    public GatewayMetrics(CollectorRegistry registry, EventLog events, JobQueries queries, FleetRegistry fleet, EnergyLedger energy)
+    public GatewayMetrics(CollectorRegistry registry, EventLog events, JobTables queries, FleetRegistry fleet, EnergyLedger energy)
     {
         var factory = Metrics.WithCustomRegistry(registry);
         _jobs = factory.CreateGauge("buildswarm_jobs", "Jobs by state.", "state");

@@ -19,7 +19,7 @@ namespace BuildSwarm.Gateway.Scheduling;
 /// a thousand drones asking do not plan a thousand times.
 /// </summary>
 public sealed partial class LeasePlanner(
-    SwarmDatabase db,
+    JobTables jobTables,
     FleetRegistry fleet,
     ChangeSignal signal,
     DroneControls controls,
@@ -96,7 +96,7 @@ public sealed partial class LeasePlanner(
         var version = signal.Version;
         var made = time.GetTimestamp();
         var started = Stopwatch.GetTimestamp();
-        var jobs = await db.ReadAsync(connection => JobSnapshot.ReadAsync(connection, null, cancellationToken), cancellationToken);
+        var jobs = await jobTables.SnapshotAsync(cancellationToken);
         var drones = await DronesAsync(jobs, cancellationToken);
         var snapshot = new SchedulingSnapshot(time.GetUtcNow(), jobs, drones, estimates.Estimator);
         var assignments = _policy.Schedule(snapshot);

@@ -99,7 +99,7 @@ public sealed class LayoutTests
     }
 
     public static TheoryData<string> AcyclicProjects => new(
-        new[] { Core, Hosting, Remote, Orchestrator, Drone, Cli }.Select(a => a.GetName().Name!));
+        new[] { Core, Hosting, Remote, Gateway, Orchestrator, Drone, Cli }.Select(a => a.GetName().Name!));
 
     [Theory]
     [MemberData(nameof(AcyclicProjects))]

@@ -1,16 +1,18 @@
 using BuildSwarm.Core.Jobs;
 using BuildSwarm.Core.Scheduling;
-using BuildSwarm.Gateway.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace BuildSwarm.Gateway.Scheduling;
+namespace BuildSwarm.Gateway.Storage;
 
-/// <summary>Every job that can still move, as the scheduling core sees it, read in three queries.</summary>
-internal static class JobSnapshot
+public sealed partial class JobTables
 {
     private const string Active = "('waiting','ready','failed','leased','building','uploading','stuck')";
 
-    public static async Task<List<SchedulingJob>> ReadAsync(SqliteConnection connection, SqliteTransaction? tx, CancellationToken cancellationToken)
+    /// <summary>Every job that can still move, as the scheduling core sees it, read in three queries.</summary>
+    public Task<List<SchedulingJob>> SnapshotAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync(connection => SnapshotAsync(connection, null, cancellationToken), cancellationToken);
+
+    private static async Task<List<SchedulingJob>> SnapshotAsync(SqliteConnection connection, SqliteTransaction? tx, CancellationToken cancellationToken)
     {
         var deps = await PairsAsync(connection, tx,
             $"SELECT d.job_id, d.dep_job_id FROM job_deps d JOIN jobs j ON j.id = d.job_id WHERE j.state IN {Active}",

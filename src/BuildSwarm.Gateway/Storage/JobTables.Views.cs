@@ -1,12 +1,24 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Jobs;
-using BuildSwarm.Gateway.Storage;
 
-namespace BuildSwarm.Gateway.Jobs;
+namespace BuildSwarm.Gateway.Storage;
+
+/// <summary>What a log reader needs to know of the job: whether more can come.</summary>
+public sealed record JobLogInfo(JobState State, string? LogTail, DateTimeOffset UpdatedAt);
 
 /// <summary>Read-only views of builds and jobs for the API, CLI and dashboard.</summary>
-public sealed class JobQueries(SwarmDatabase db)
+public sealed partial class JobTables
 {
+    public Task<JobLogInfo?> LogInfoAsync(long jobId, CancellationToken cancellationToken) =>
+        db.ReadAsync(async connection =>
+        {
+            await using var command = SwarmDatabase.Command(connection, null, "SELECT state, log_tail, updated_at FROM jobs WHERE id = $id", ("$id", jobId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new JobLogInfo(JobStates.FromWire(reader.GetString(0)), reader.IsDBNull(1) ? null : reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
+                : null;
+        }, cancellationToken);
+
     public Task<BuildView?> GetBuildAsync(string buildId, CancellationToken cancellationToken) =>
         db.ReadAsync(async connection =>
         {
