@@ -5,17 +5,15 @@ public static class BinaryPackageReader
 {
     private static readonly string[] RequiredXpakMetadata = ["CATEGORY", "PF", "SLOT"];
 
-    public static async Task<BinaryPackage> ReadAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return await ReadAsync(file, cancellationToken);
-    }
-
     /// <summary>
     /// Reads from the stream's current position. A forward-only stream is fine for gpkgs; an xpak on a forward-only
-    /// stream is spooled to a temporary file first, since its metadata sits at the end.
+    /// stream is spooled first (in memory), since its metadata sits at the end.
     /// </summary>
-    public static async Task<BinaryPackage> ReadAsync(Stream package, CancellationToken cancellationToken)
+    public static Task<BinaryPackage> ReadAsync(Stream package, CancellationToken cancellationToken) =>
+        ReadAsync(package, Spools.InMemory, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(Stream, CancellationToken)"/>, spooling a forward-only xpak through <paramref name="spool"/>.</summary>
+    public static async Task<BinaryPackage> ReadAsync(Stream package, SpoolFactory spool, CancellationToken cancellationToken)
     {
         if (package.CanSeek)
         {
@@ -30,11 +28,10 @@ public static class BinaryPackageReader
             return FromGpkg(await GpkgReader.ReadAsync(whole, cancellationToken));
         }
 
-        await using var spool = new FileStream(
-            Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await whole.CopyToAsync(spool, cancellationToken);
-        spool.Position = 0;
-        return await ReadSeekableAsync(spool, cancellationToken);
+        await using var spooled = spool();
+        await whole.CopyToAsync(spooled, cancellationToken);
+        spooled.Position = 0;
+        return await ReadSeekableAsync(spooled, cancellationToken);
     }
 
     private static async Task<BinaryPackage> ReadSeekableAsync(Stream package, CancellationToken cancellationToken)

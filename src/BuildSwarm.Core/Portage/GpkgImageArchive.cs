@@ -7,12 +7,6 @@ internal static class GpkgImageArchive
 {
     private const string Root = "image";
 
-    public static async Task AddDirectoryAsync(TarWriter tar, string directory, CancellationToken cancellationToken)
-    {
-        await tar.WriteEntryAsync(directory, Root, cancellationToken);
-        await AddChildrenAsync(tar, new DirectoryInfo(directory), Root, cancellationToken);
-    }
-
     public static async Task AddFilesAsync(TarWriter tar, IReadOnlyList<GpkgImageFile> files, CancellationToken cancellationToken)
     {
         await tar.WriteEntryAsync(new GnuTarEntry(TarEntryType.Directory, Root + "/") { Mode = (UnixFileMode)0b111_101_101 }, cancellationToken);
@@ -30,19 +24,6 @@ internal static class GpkgImageArchive
                 DataStream = new MemoryStream(file.Content.ToArray(), writable: false),
             };
             await tar.WriteEntryAsync(entry, cancellationToken);
-        }
-    }
-
-    private static async Task AddChildrenAsync(TarWriter tar, DirectoryInfo directory, string prefix, CancellationToken cancellationToken)
-    {
-        foreach (var child in directory.EnumerateFileSystemInfos().OrderBy(c => c.Name, StringComparer.Ordinal))
-        {
-            var name = $"{prefix}/{child.Name}";
-            await tar.WriteEntryAsync(child.FullName, name, cancellationToken);
-            if (child is DirectoryInfo sub && sub.LinkTarget is null)
-            {
-                await AddChildrenAsync(tar, sub, name, cancellationToken);
-            }
         }
     }
 }

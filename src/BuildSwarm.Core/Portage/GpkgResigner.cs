@@ -3,8 +3,8 @@ using System.Text;
 
 namespace BuildSwarm.Core.Portage;
 
-/// <summary>Makes an armored detached OpenPGP signature of the file at <paramref name="path"/>.</summary>
-public delegate Task<string> GpkgDetachedSigner(string path, CancellationToken cancellationToken);
+/// <summary>Makes an armored detached OpenPGP signature of <paramref name="content"/> (read from its current position to the end).</summary>
+public delegate Task<string> GpkgDetachedSigner(Stream content, CancellationToken cancellationToken);
 
 /// <summary>
 /// Re-packs a validated gpkg with signatures, as Portage's <c>gpkg._add_signature</c> lays them out: each inner archive
@@ -19,12 +19,12 @@ public static class GpkgResigner
     public static async Task ResignAsync(
         Stream input,
         Stream output,
-        string tempDirectory,
+        SpoolFactory spool,
         GpkgDetachedSigner signMember,
         GpkgManifestSigner signManifest,
         CancellationToken cancellationToken)
     {
-        var members = new List<(string Name, string Spool, DateTimeOffset MTime)>();
+        var members = new List<(string Name, Stream Spool, DateTimeOffset MTime)>();
         string? top = null;
         try
         {
@@ -44,9 +44,8 @@ public static class GpkgResigner
                         continue;
                     }
 
-                    var spool = Path.Combine(tempDirectory, $".resign-{Guid.NewGuid():n}");
-                    members.Add((parts[1], spool, entry.ModificationTime));
-                    await using var file = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+                    var file = spool();
+                    members.Add((parts[1], file, entry.ModificationTime));
                     if (entry.DataStream is { } data)
                     {
                         await data.CopyToAsync(file, cancellationToken);
@@ -54,11 +53,10 @@ public static class GpkgResigner
 
                     if (kind is GpkgMemberKind.Metadata or GpkgMemberKind.Image)
                     {
-                        await file.FlushAsync(cancellationToken);
-                        file.Close();
-                        var signature = Path.Combine(tempDirectory, $".resign-{Guid.NewGuid():n}");
-                        await File.WriteAllTextAsync(signature, await signMember(spool, cancellationToken), cancellationToken);
+                        file.Position = 0;
+                        var signature = spool();
                         members.Add((parts[1] + GpkgMember.SignatureSuffix, signature, entry.ModificationTime));
+                        await signature.WriteAsync(Encoding.UTF8.GetBytes(await signMember(file, cancellationToken)), cancellationToken);
                     }
                 }
             }
@@ -69,18 +67,19 @@ public static class GpkgResigner
             }
 
             var manifest = new List<GpkgManifestEntry>();
-            foreach (var (name, spool, _) in members)
+            foreach (var (name, file, _) in members)
             {
-                manifest.Add(GpkgManifestEntry.From(name, await DigestAsync(spool, cancellationToken)));
+                manifest.Add(GpkgManifestEntry.From(name, await DigestAsync(file, cancellationToken)));
             }
 
             var manifestText = await signManifest(new GpkgManifest(manifest, IsClearSigned: false).Format(), cancellationToken);
-            var largest = members.Max(m => new FileInfo(m.Spool).Length);
+            var largest = members.Max(m => m.Spool.Length);
             var format = top.Length >= 100 - GpkgMember.ManifestName.Length || largest >= UstarMaxSize ? TarEntryFormat.Gnu : TarEntryFormat.Ustar;
             await using var container = new TarWriter(output, format, leaveOpen: true);
-            foreach (var (name, spool, mtime) in members)
+            foreach (var (name, file, mtime) in members)
             {
-                await GpkgWriter.AddMemberAsync(container, format, $"{top}/{name}", File.OpenRead(spool), mtime, cancellationToken);
+                file.Position = 0;
+                await GpkgWriter.AddMemberAsync(container, format, $"{top}/{name}", file, mtime, cancellationToken);
             }
 
             await GpkgWriter.AddMemberAsync(container, format, $"{top}/{GpkgMember.ManifestName}", new MemoryStream(Encoding.UTF8.GetBytes(manifestText)),
@@ -90,15 +89,15 @@ public static class GpkgResigner
         {
             foreach (var member in members)
             {
-                File.Delete(member.Spool);
+                await member.Spool.DisposeAsync();
             }
         }
     }
 
-    private static async Task<GpkgDigest> DigestAsync(string path, CancellationToken cancellationToken)
+    private static async Task<GpkgDigest> DigestAsync(Stream file, CancellationToken cancellationToken)
     {
         using var digester = new GpkgDigester();
-        await using var file = File.OpenRead(path);
+        file.Position = 0;
         var buffer = new byte[81920];
         int read;
         while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)

@@ -20,6 +20,9 @@ public sealed record GpkgWriteOptions
 
     /// <summary>Signs the Manifest when set; the signature is the caller's business.</summary>
     public GpkgManifestSigner? SignManifest { get; init; }
+
+    /// <summary>Where the compressed inner archives are spooled before the container is written; memory unless given.</summary>
+    public SpoolFactory Spool { get; init; } = Spools.InMemory;
 }
 
 /// <summary>One regular file of an image given from memory: <paramref name="Path"/> is relative to the image root.</summary>

@@ -6,26 +6,12 @@ namespace BuildSwarm.Core.Portage;
 /// <summary>
 /// Writes gpkgs the way Portage's <c>gpkg.compress</c> does: <c>gpkg-1</c>, <c>metadata.tar.&lt;ext&gt;</c>,
 /// <c>image.tar.&lt;ext&gt;</c>, then a Manifest with BLAKE2B and SHA512 for each of them (gpkg-1 included).
-/// Inner archives are compressed to temporary files, so an image of any size passes through in bounded memory.
+/// Inner archives are compressed to spools (<see cref="GpkgWriteOptions.Spool"/>): with file spools an image of any size passes
+/// through in bounded memory.
 /// </summary>
 public static class GpkgWriter
 {
     private const long UstarMaxSize = 8_000_000_000;
-
-    public static Task WriteAsync(
-        Stream output,
-        IReadOnlyDictionary<string, string> metadata,
-        string imageDirectory,
-        GpkgWriteOptions? options,
-        CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(imageDirectory))
-        {
-            throw new DirectoryNotFoundException($"image directory '{imageDirectory}' does not exist");
-        }
-
-        return WriteAsync(output, metadata, (tar, ct) => GpkgImageArchive.AddDirectoryAsync(tar, imageDirectory, ct), options, cancellationToken);
-    }
 
     public static Task WriteAsync(
         Stream output,
@@ -38,7 +24,8 @@ public static class GpkgWriter
         return WriteAsync(output, metadata, (tar, ct) => GpkgImageArchive.AddFilesAsync(tar, files, ct), options, cancellationToken);
     }
 
-    private static async Task WriteAsync(
+    /// <summary>Writes a gpkg whose image entries <paramref name="writeImage"/> adds (under <c>image/</c>).</summary>
+    public static async Task WriteAsync(
         Stream output,
         IReadOnlyDictionary<string, string> metadata,
         Func<TarWriter, CancellationToken, Task> writeImage,
@@ -56,10 +43,10 @@ public static class GpkgWriter
         var timestamp = options.Timestamp;
         var manifest = new List<GpkgManifestEntry> { GpkgManifestEntry.From(GpkgMember.VersionName, GpkgDigester.Of([])) };
 
-        await using var metadataArchive = await CompressToTempAsync(
-            compression, (tar, ct) => GpkgMetadataArchive.WriteAsync(tar, metadata, timestamp, ct), cancellationToken);
-        await using var imageArchive = await CompressToTempAsync(
-            compression, async (tar, ct) =>
+        await using var metadataArchive = await CompressToSpoolAsync(
+            options.Spool, compression, (tar, ct) => GpkgMetadataArchive.WriteAsync(tar, metadata, timestamp, ct), cancellationToken);
+        await using var imageArchive = await CompressToSpoolAsync(
+            options.Spool, compression, async (tar, ct) =>
             {
                 await using var writer = new TarWriter(tar, TarEntryFormat.Gnu, leaveOpen: true);
                 await writeImage(writer, ct);
@@ -106,10 +93,10 @@ public static class GpkgWriter
         await data.DisposeAsync();
     }
 
-    private static async Task<SpooledArchive> CompressToTempAsync(
-        GpkgCompression compression, Func<Stream, CancellationToken, Task> writeTar, CancellationToken cancellationToken)
+    private static async Task<SpooledArchive> CompressToSpoolAsync(
+        SpoolFactory spools, GpkgCompression compression, Func<Stream, CancellationToken, Task> writeTar, CancellationToken cancellationToken)
     {
-        var spool = new SpooledArchive();
+        var spool = new SpooledArchive(spools());
         try
         {
             using var digester = new GpkgDigester();
@@ -128,14 +115,13 @@ public static class GpkgWriter
         }
     }
 
-    private sealed class SpooledArchive : IAsyncDisposable
+    private sealed class SpooledArchive(Stream file) : IAsyncDisposable
     {
-        public FileStream File { get; } = new(
-            Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        public Stream File { get; } = file;
 
         public GpkgDigest Digest { get; set; } = GpkgDigester.Of([]);
 
-        public FileStream Open()
+        public Stream Open()
         {
             File.Position = 0;
             return File;

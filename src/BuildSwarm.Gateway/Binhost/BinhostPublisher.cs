@@ -7,6 +7,7 @@ using BuildSwarm.Gateway.Events;
 using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting;
 using BuildSwarm.Hosting.Files;
+using BuildSwarm.Hosting.Portage;
 using Microsoft.Extensions.Options;
 namespace BuildSwarm.Gateway.Binhost;
 
@@ -43,7 +44,7 @@ public sealed partial class BinhostPublisher(
             BinaryPackage package;
             try
             {
-                package = await BinaryPackageReader.ReadAsync(temp, cancellationToken);
+                package = await PackageFiles.ReadAsync(temp, cancellationToken);
             }
             catch (InvalidPackageException ex)
             {
@@ -111,7 +112,7 @@ public sealed partial class BinhostPublisher(
     {
         await using var input = File.OpenRead(source);
         await using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
-        await GpkgResigner.ResignAsync(input, output, paths.Incoming, signer.DetachSignAsync, signer.ClearSignAsync, cancellationToken);
+        await GpkgResigner.ResignAsync(input, output, TempSpool.In(paths.Incoming), signer.DetachSignAsync, signer.ClearSignAsync, cancellationToken);
         await output.FlushAsync(cancellationToken);
     }
 

@@ -77,13 +77,14 @@ public sealed partial class BinhostSigner(IOptions<GatewayOptions> options, ILog
         return code == 0 ? output : throw new InvalidOperationException($"gpg could not export the key: {error.Trim()}");
     }
 
-    /// <summary>An armored detached signature of a file, as Portage writes <c>.sig</c> members.</summary>
-    public async Task<string> DetachSignAsync(string path, CancellationToken cancellationToken)
+    /// <summary>An armored detached signature of the content (fed to gpg on stdin), as Portage writes <c>.sig</c> members.</summary>
+    public async Task<string> DetachSignAsync(Stream content, CancellationToken cancellationToken)
     {
         var fingerprint = await RequireKeyAsync(cancellationToken);
         var (code, output, error) = await RunAsync(
-            ["--local-user", fingerprint, "--digest-algo", "SHA512", "--armor", "--detach-sign", "--output", "-", path], null, cancellationToken);
-        return code == 0 ? output : throw new InvalidOperationException($"gpg could not sign {Path.GetFileName(path)}: {error.Trim()}");
+            ["--local-user", fingerprint, "--digest-algo", "SHA512", "--armor", "--detach-sign", "--output", "-"],
+            stdin => content.CopyToAsync(stdin, cancellationToken), cancellationToken);
+        return code == 0 ? output : throw new InvalidOperationException($"gpg could not sign a package member: {error.Trim()}");
     }
 
     /// <summary>The text, clear-signed.</summary>
@@ -91,7 +92,8 @@ public sealed partial class BinhostSigner(IOptions<GatewayOptions> options, ILog
     {
         var fingerprint = await RequireKeyAsync(cancellationToken);
         var (code, output, error) = await RunAsync(
-            ["--local-user", fingerprint, "--digest-algo", "SHA512", "--clearsign", "--output", "-"], text, cancellationToken);
+            ["--local-user", fingerprint, "--digest-algo", "SHA512", "--clearsign", "--output", "-"],
+            async stdin => await stdin.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken), cancellationToken);
         return code == 0 ? output : throw new InvalidOperationException($"gpg could not clear-sign the Manifest: {error.Trim()}");
     }
 
@@ -122,7 +124,7 @@ public sealed partial class BinhostSigner(IOptions<GatewayOptions> options, ILog
         await FingerprintAsync(cancellationToken)
             ?? throw new InvalidOperationException("the binhost has no signing key: run 'build-swarm binhost init-key'");
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(IEnumerable<string> arguments, string? input, CancellationToken cancellationToken)
+    private async Task<(int Code, string Output, string Error)> RunAsync(IEnumerable<string> arguments, Func<Stream, Task>? writeInput, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(options.Value.Binhost.Gpg)
         {
@@ -139,9 +141,10 @@ public sealed partial class BinhostSigner(IOptions<GatewayOptions> options, ILog
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {start.FileName}");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (input is not null)
+        if (writeInput is not null)
         {
-            await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken);
+            await writeInput(process.StandardInput.BaseStream);
+            await process.StandardInput.BaseStream.FlushAsync(cancellationToken);
         }
 
         process.StandardInput.Close();

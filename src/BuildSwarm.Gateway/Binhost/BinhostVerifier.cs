@@ -1,6 +1,7 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Gateway.Storage;
+using BuildSwarm.Hosting.Portage;
 namespace BuildSwarm.Gateway.Binhost;
 
 /// <summary>
@@ -73,11 +74,11 @@ public sealed class BinhostVerifier(PackageTables packages, BinhostPaths paths, 
             return new FileCheck(true, 0, "", "", null);
         }
 
-        var facts = await PackageFileFacts.ComputeAsync(Path.GetDirectoryName(path)!, Path.GetFileName(path), cancellationToken);
+        var facts = await PackageFiles.FactsAsync(Path.GetDirectoryName(path)!, Path.GetFileName(path), cancellationToken);
         string? invalid = null;
         try
         {
-            await BinaryPackageReader.ReadAsync(path, cancellationToken);
+            await PackageFiles.ReadAsync(path, cancellationToken);
         }
         catch (InvalidPackageException ex)
         {

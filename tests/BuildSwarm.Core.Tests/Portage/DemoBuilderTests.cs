@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Hosting.Portage;
 
 namespace BuildSwarm.Core.Tests.Portage;
 
@@ -27,7 +28,7 @@ public sealed class DemoBuilderTests
         await process.WaitForExitAsync(ct);
         Assert.True(process.ExitCode == 0, $"demo-builder failed: {await stdout}{stderr}");
 
-        var package = await BinaryPackageReader.ReadAsync(Path.Combine(output.Path, "foo-bar-1.0_rc1-r2.gpkg.tar"), ct);
+        var package = await PackageFiles.ReadAsync(Path.Combine(output.Path, "foo-bar-1.0_rc1-r2.gpkg.tar"), ct);
 
         Assert.Equal(BinaryPackageKind.Gpkg, package.Kind);
         Assert.Equal("dev-libs", package.Metadata["CATEGORY"]);

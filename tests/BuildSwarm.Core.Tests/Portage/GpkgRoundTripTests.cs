@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Hosting.Portage;
 
 namespace BuildSwarm.Core.Tests.Portage;
 
@@ -82,7 +83,7 @@ public sealed class GpkgRoundTripTests
         await File.WriteAllTextAsync(Path.Combine(dir.Path, "usr/lib/libhello.so"), "ELF", ct);
         using var output = new MemoryStream();
 
-        await GpkgWriter.WriteAsync(output, SampleGpkg.Metadata(), dir.Path, new GpkgWriteOptions { Compression = GpkgCompression.Gzip }, ct);
+        await PackageFiles.WriteGpkgAsync(output, SampleGpkg.Metadata(), dir.Path, new GpkgWriteOptions { Compression = GpkgCompression.Gzip }, ct);
 
         var info = await SampleGpkg.ReadAsync(output.ToArray());
         Assert.Equal(GpkgCompression.Gzip, info.ImageCompression);

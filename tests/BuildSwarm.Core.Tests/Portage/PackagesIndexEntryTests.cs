@@ -1,4 +1,5 @@
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Hosting.Portage;
 
 namespace BuildSwarm.Core.Tests.Portage;
 
@@ -54,7 +55,7 @@ public sealed class PackagesIndexEntryTests
         await System.IO.File.WriteAllTextAsync(Path.Combine(dir.Path, "app-misc/hello-1.0.gpkg.tar"), "abc", ct);
         System.IO.File.SetLastWriteTimeUtc(Path.Combine(dir.Path, "app-misc/hello-1.0.gpkg.tar"), DateTime.UnixEpoch.AddSeconds(1_600_000_000));
 
-        var facts = await PackageFileFacts.ComputeAsync(dir.Path, "app-misc/hello-1.0.gpkg.tar", ct);
+        var facts = await PackageFiles.FactsAsync(dir.Path, "app-misc/hello-1.0.gpkg.tar", ct);
 
         Assert.Equal(new PackageFileFacts("app-misc/hello-1.0.gpkg.tar", 3, "900150983cd24fb0d6963f7d28e17f72", "a9993e364706816aba3e25717850c26c9cd0d89d", 1_600_000_000), facts);
     }

@@ -29,19 +29,6 @@ public sealed class LayoutTests
     private static readonly ArchUnitNET.Domain.Architecture Loaded =
         new ArchLoader().LoadAssemblies(Core, Hosting, Remote, Gateway, Orchestrator, Drone, Cli).Build();
 
-    /// <summary>
-    /// Core files that still read and write files; each is to move into a layer above Core.
-    /// The list may only shrink: a new Core type on the file system fails the test.
-    /// </summary>
-    private static readonly string[] CoreFileSystemPending =
-    [
-        "BuildSwarm.Core.Portage.BinaryPackageReader",
-        "BuildSwarm.Core.Portage.GpkgWriter",
-        "BuildSwarm.Core.Portage.PackageFileFacts",
-        "BuildSwarm.Core.Portage.GpkgResigner",
-        "BuildSwarm.Core.Portage.GpkgImageArchive",
-    ];
-
     public static TheoryData<string> RoleNames => new(Roles.Select(r => r.GetName().Name!));
 
     [Theory]
@@ -79,13 +66,8 @@ public sealed class LayoutTests
     }
 
     [Fact]
-    public void Core_touches_the_file_system_only_in_the_files_pending_their_move()
-    {
-        var files = NoFileSystem();
-        Types().That().ResideInAssembly(Core).Should()
-            .FollowCustomCondition(t => IsPendingMove(t) || files.Holds(t), files.Description, files.Failure)
-            .Check(Loaded);
-    }
+    public void Core_touches_no_file_system() =>
+        CoreRule(NoFileSystem()).Check(Loaded);
 
     [Fact]
     public void The_rules_catch_what_they_forbid()
@@ -105,9 +87,6 @@ public sealed class LayoutTests
     [MemberData(nameof(AcyclicProjects))]
     public void No_folder_cycle_inside_a_project(string project) =>
         Slices().Matching(project + ".(*)").Should().BeFreeOfCycles().Check(Loaded);
-
-    private static bool IsPendingMove(IType type) =>
-        CoreFileSystemPending.Any(p => type.FullName == p || type.FullName.StartsWith(p + "+", StringComparison.Ordinal) || type.FullName.StartsWith(p + "/", StringComparison.Ordinal));
 
     private static TypesShouldConjunction CoreRule(Forbidden condition) =>
         Types().That().ResideInAssembly(Core).Should().FollowCustomCondition(condition.Holds, condition.Description, condition.Failure);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using BuildSwarm.Core.Portage;
+using BuildSwarm.Hosting.Portage;
 using BuildSwarm.Tests.Infrastructure;
 
 namespace BuildSwarm.Tests.Binhost;
@@ -47,8 +48,8 @@ public sealed class GpkgMetadataPrefixTests
         Assert.Contains($"ACCEPT {good} CATEGORY=dev-libs PF=good-1.0-r1", output, StringComparison.Ordinal);
         Assert.Contains($"REJECT {bad} InvalidBinaryPackageFormat: Invalid metadata path: metadata", output, StringComparison.Ordinal);
 
-        Assert.Equal("good-1.0-r1", (await BinaryPackageReader.ReadAsync(good, ct)).Metadata["PF"]);
-        var ours = await Assert.ThrowsAsync<InvalidPackageException>(() => BinaryPackageReader.ReadAsync(bad, ct));
+        Assert.Equal("good-1.0-r1", (await PackageFiles.ReadAsync(good, ct)).Metadata["PF"]);
+        var ours = await Assert.ThrowsAsync<InvalidPackageException>(() => PackageFiles.ReadAsync(bad, ct));
         Assert.Contains("Invalid metadata path: metadata", ours.Message, StringComparison.Ordinal);
     }
 
