@@ -11,9 +11,16 @@ public static class BuildEndpoints
     {
         app.MapPost("/api/gateway/build/submit", SubmitAsync)
             .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().AdminToken, "admin token");
-        app.MapGet("/api/gateway/builds", async (JobTables queries, CancellationToken ct) =>
+        app.MapBuildViews("/api/gateway/builds");
+        return app;
+    }
+
+    /// <summary>The latest builds and one build by id under <paramref name="prefix"/> (the gateway's names and the v3 ones).</summary>
+    public static IEndpointRouteBuilder MapBuildViews(this IEndpointRouteBuilder app, string prefix)
+    {
+        app.MapGet(prefix, async (JobTables queries, CancellationToken ct) =>
             Results.Json(await queries.ListBuildsAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
-        app.MapGet("/api/gateway/builds/{id}", async (string id, JobTables queries, CancellationToken ct) =>
+        app.MapGet(prefix + "/{id}", async (string id, JobTables queries, CancellationToken ct) =>
             await queries.GetBuildAsync(id, ct) is { } build
                 ? Results.Json(build, SwarmJsonContext.Default.BuildView)
                 : Problems.NotFound($"no build '{id}'"));

@@ -1,7 +1,5 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway.Energy;
-using BuildSwarm.Gateway.Storage;
-using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Gateway.Monitoring;
 
@@ -25,12 +23,7 @@ public static class MonitorEndpoints
         }
 
         // The v3 names of the gateway's build views; /api/swarm/status is mapped with the status itself.
-        app.MapGet("/api/swarm/builds", async (JobTables queries, CancellationToken ct) =>
-            Results.Json(await queries.ListBuildsAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
-        app.MapGet("/api/swarm/builds/{id}", async (string id, JobTables queries, CancellationToken ct) =>
-            await queries.GetBuildAsync(id, ct) is { } build
-                ? Results.Json(build, SwarmJsonContext.Default.BuildView)
-                : Problems.NotFound($"no build '{id}'"));
+        app.MapBuildViews("/api/swarm/builds");
         return app;
     }
 }
