@@ -25,7 +25,7 @@ public sealed class GatewayMetrics
     private readonly Histogram _buildDuration;
     private readonly Counter _events;
 
-    public GatewayMetrics(CollectorRegistry registry, EventLog events, JobTables queries, FleetRegistry fleet, EnergyLedger energy)
+    public GatewayMetrics(CollectorRegistry registry, EventLog events, JobTables queries, FleetRegistry fleet, EnergyLedger energy, SwarmDatabase db)
     {
         var factory = Metrics.WithCustomRegistry(registry);
         _jobs = factory.CreateGauge("buildswarm_jobs", "Jobs by state.", "state");
@@ -38,6 +38,8 @@ public sealed class GatewayMetrics
         _buildDuration = factory.CreateHistogram("buildswarm_build_duration_seconds", "From lease to published package, per job.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 3, 12) });
         _events = factory.CreateCounter("buildswarm_events_total", "Events recorded, by type.", "type");
+        var commits = factory.CreateCounter("buildswarm_db_commits_total", "Write transactions committed (each one fsync); with group commit fewer than the writes.");
+        var writes = factory.CreateCounter("buildswarm_db_writes_total", "Writes committed, summed over every group commit.");
 
         events.Appended += Observe;
         registry.AddBeforeCollectCallback(async ct =>
@@ -54,6 +56,8 @@ public sealed class GatewayMetrics
             _coresOnline.Set(online.Sum(d => d.Cores));
             _watts.Set(energy.Integrator.CurrentWatts);
             _energy.Set(energy.Integrator.TotalJoules);
+            commits.IncTo(db.Commits);
+            writes.IncTo(db.Writes);
         });
     }
 

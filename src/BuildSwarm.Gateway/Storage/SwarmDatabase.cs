@@ -1,20 +1,29 @@
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace BuildSwarm.Gateway.Storage;
 
 /// <summary>
-/// The gateway's durable state in SQLite (WAL). Writers are serialised in-process so that
-/// transactions never fight over the database lock; readers run concurrently.
+/// The gateway's durable state in SQLite (WAL). One writer loop owns the write connection and
+/// commits in groups: the writes of concurrent requests that queue while a commit is in flight
+/// run one after another in the next transaction, each in its own savepoint (a failing write
+/// rolls back alone), and all of them are answered after that transaction's single commit is on
+/// disk (<c>synchronous=FULL</c>). Readers run concurrently on their own connections.
 /// </summary>
 public sealed class SwarmDatabase : IDisposable
 {
+    /// <summary>The most writes one transaction takes, so that a long queue still commits often.</summary>
+    public const int MaxGroup = 256;
+
     // Each step moves the schema from version N-1 to N; a step never changes once released.
     private static readonly string[] Migrations = [Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6];
 
     public static int SchemaVersion => Migrations.Length;
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startGate = new();
+    private Task? _writer;
 
     public SwarmDatabase(string path)
     {
@@ -56,22 +65,137 @@ public sealed class SwarmDatabase : IDisposable
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction; commits when it returns.</summary>
+    /// <summary>Commits so far (transactions); with group commit fewer than the writes.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Writes committed so far.</summary>
+    public long Writes => Interlocked.Read(ref _writesDone);
+
+    private long _commits;
+    private long _writesDone;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a write transaction, alone in its savepoint; returns once the
+    /// transaction holding it is committed (durable). A <paramref name="work"/> that throws is rolled back
+    /// alone and its exception is thrown here; the other writes of its group commit.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        EnsureWriter();
+        var pending = new PendingWrite(async (connection, tx) => await work(connection, tx), cancellationToken);
+        if (!_writes.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SwarmDatabase), "the gateway's database is closed");
+        }
+
+        return (T)(await pending.Done.Task)!;
+    }
+
+    private void EnsureWriter()
+    {
+        if (_writer is not null)
+        {
+            return;
+        }
+
+        lock (_startGate)
+        {
+            _writer ??= Task.Run(WriteLoopAsync);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        SqliteConnection? connection = null;
+        var group = new List<PendingWrite>(MaxGroup);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            while (await _writes.Reader.WaitToReadAsync())
+            {
+                group.Clear();
+                while (group.Count < MaxGroup && _writes.Reader.TryRead(out var next))
+                {
+                    if (next.Cancellation.IsCancellationRequested)
+                    {
+                        next.Done.TrySetCanceled(next.Cancellation);
+                        continue;
+                    }
+
+                    group.Add(next);
+                }
+
+                if (group.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    connection ??= await OpenAsync(CancellationToken.None);
+                    await CommitGroupAsync(connection, group);
+                }
+                catch (Exception ex)
+                {
+                    // The transaction is lost (I/O error, disk full, a closed connection): none of its writes happened.
+                    foreach (var write in group)
+                    {
+                        write.Result = null;
+                        write.Error = ex;
+                    }
+
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
+                }
+
+                foreach (var write in group)
+                {
+                    if (write.Error is { } error)
+                    {
+                        write.Done.TrySetException(error);
+                    }
+                    else
+                    {
+                        write.Done.TrySetResult(write.Result);
+                    }
+                }
+            }
         }
         finally
         {
-            _writeLock.Release();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
+    }
+
+    private async Task CommitGroupAsync(SqliteConnection connection, List<PendingWrite> group)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None);
+        var ok = 0;
+        foreach (var write in group)
+        {
+            transaction.Save("w");
+            try
+            {
+                write.Result = await write.Work(connection, transaction);
+                transaction.Release("w");
+                ok++;
+            }
+            catch (Exception ex)
+            {
+                transaction.Rollback("w");
+                transaction.Release("w");
+                write.Error = ex;
+            }
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _writesDone, ok);
     }
 
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
@@ -120,5 +244,24 @@ public sealed class SwarmDatabase : IDisposable
         return values;
     }
 
-    public void Dispose() => _writeLock.Dispose();
+    /// <summary>Stops taking writes and waits for the queued ones to commit.</summary>
+    public void Dispose()
+    {
+        _writes.Writer.TryComplete();
+        _writer?.GetAwaiter().GetResult();
+    }
+
+    /// <summary>A write waiting for its group: the work, and how it ended once its transaction committed.</summary>
+    private sealed class PendingWrite(Func<SqliteConnection, SqliteTransaction, Task<object?>> work, CancellationToken cancellation)
+    {
+        public Func<SqliteConnection, SqliteTransaction, Task<object?>> Work { get; } = work;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public object? Result { get; set; }
+
+        public Exception? Error { get; set; }
+    }
 }
