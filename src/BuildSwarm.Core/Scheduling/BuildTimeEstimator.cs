@@ -97,7 +97,21 @@ public sealed class BuildTimeEstimator(EstimatorOptions? options = null)
         }
     }
 
-    /// <summary>Adds (or overwrites) what an earlier <see cref="Export"/> knew.</summary>
+    /// <summary>
+    /// Only what the estimator knows of the given packages and drones: what one sample changed. Costs the
+    /// number of keys asked for, not the size of the history (<see cref="Export()"/> sorts everything).
+    /// </summary>
+    public EstimatorState Export(IEnumerable<string> packageKeys, IEnumerable<string> droneIds)
+    {
+        lock (_lock)
+        {
+            return new EstimatorState(
+                [.. packageKeys.Distinct(StringComparer.Ordinal).Where(_packages.ContainsKey).Select(k => _packages[k])],
+                [.. droneIds.Distinct(StringComparer.Ordinal).Where(_drones.ContainsKey).Select(d => _drones[d])]);
+        }
+    }
+
+    /// <summary>Adds (or overwrites) what an earlier <see cref="Export()"/> knew.</summary>
     public void Import(EstimatorState state)
     {
         lock (_lock)

@@ -27,8 +27,8 @@ public sealed partial class BuildEstimates(EstimateTables tables, IOptions<Gatew
             keys.Add(cpv.Cp);
         }
 
-        var state = Estimator.Export();
-        await tables.SaveAsync(state.Packages.Where(p => keys.Contains(p.PackageKey)), state.Drones.Where(d => d.DroneId == sample.DroneId), cancellationToken);
+        var changed = Estimator.Export(keys, [sample.DroneId]);
+        await tables.SaveAsync(changed.Packages, changed.Drones, cancellationToken);
         LogRecorded(sample.PackageKey, sample.DroneId, sample.Seconds);
     }
 

@@ -117,6 +117,21 @@ public sealed class BuildTimeEstimatorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new BuildTimeEstimator().Record(new BuildSample(Gcc, "d", 8, 0)));
     }
 
+    [Fact]
+    public void Exports_only_the_packages_and_drones_asked_for()
+    {
+        var estimator = new BuildTimeEstimator();
+        estimator.Record(new BuildSample(Gcc, "ref", 8, 600));
+        estimator.Record(new BuildSample("dev-lang/rust-1.80.0", "big", 16, 900));
+
+        var changed = estimator.Export([Gcc, "sys-devel/gcc", "app-misc/unknown-1"], ["ref", "nobody"]);
+
+        Assert.Equal(["sys-devel/gcc", Gcc], changed.Packages.Select(p => p.PackageKey).Order(StringComparer.Ordinal));
+        Assert.Equal(["ref"], changed.Drones.Select(d => d.DroneId));
+        var all = estimator.Export();
+        Assert.Equal(all.Packages.Single(p => p.PackageKey == Gcc), changed.Packages.Single(p => p.PackageKey == Gcc));
+    }
+
     private sealed class StateComparer : IEqualityComparer<EstimatorState>
     {
         public bool Equals(EstimatorState? x, EstimatorState? y) =>
