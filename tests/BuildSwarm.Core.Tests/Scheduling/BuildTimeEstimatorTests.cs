@@ -122,6 +122,7 @@ public sealed class BuildTimeEstimatorTests
     {
         var estimator = new BuildTimeEstimator();
         estimator.Record(new BuildSample(Gcc, "ref", 8, 600));
+        estimator.Record(new BuildSample(Gcc, "ref", 8, 700)); // a known package teaches the drone's speed
         estimator.Record(new BuildSample("dev-lang/rust-1.80.0", "big", 16, 900));
 
         var changed = estimator.Export([Gcc, "sys-devel/gcc", "app-misc/unknown-1"], ["ref", "nobody"]);
