@@ -28,6 +28,11 @@ public sealed class RealEmergeSwarm : IAsyncDisposable
 
     public TimeSpan BuildTime { get; private set; }
 
+    /// <summary>CPVs built a second time by <see cref="RebuildAsync"/>: their drone compiled them twice, on purpose.</summary>
+    public IReadOnlySet<string> Rebuilt => _rebuilt.ToHashSet(StringComparer.Ordinal);
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _rebuilt = [];
+
     /// <summary>Starts the swarm and builds the repository on the first call; later calls get the same build.</summary>
     public async Task<BuildView> BuildAsync(PortagePlayground playground)
     {
@@ -46,6 +51,7 @@ public sealed class RealEmergeSwarm : IAsyncDisposable
 
     public async Task<BuildView> RebuildAsync(string cpv)
     {
+        _rebuilt.Add(cpv);
         var submitted = await Swarm.SubmitAsync(new SubmitBuildRequest([new PackageRequest(cpv, [])], TreeSnapshot: PortagePlayground.TreeSnapshot));
         var build = await Swarm.WaitForBuildAsync(submitted.BuildId, BuildTimeout);
         Assert.True(build.State == "done", $"rebuild of {cpv}: {build.State} {build.Jobs[0].Error}\n{Swarm.Logs}");

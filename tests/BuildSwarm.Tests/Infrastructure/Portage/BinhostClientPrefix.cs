@@ -11,7 +11,7 @@ public static class BinhostClientPrefix
     public const string RepoName = "buildswarm";
 
     public static async Task<PortagePrefix> CreateAsync(PortagePlayground playground, string name, string binhostUrl, (string Armored, string Fingerprint)? key,
-        bool multiInstance)
+        bool multiInstance, bool certify = true)
     {
         var binrepos = $"[{RepoName}]\npriority = 9999\nsync-uri = {binhostUrl}\nverify-signature = {(key is null ? "false" : "true")}\n";
         var features = multiInstance ? "" : "FEATURES=\"-binpkg-multi-instance\"\n";
@@ -20,14 +20,14 @@ public static class BinhostClientPrefix
         {
             var home = Path.Combine(prefix.PortageDir, "gnupg");
             await File.AppendAllTextAsync(Path.Combine(prefix.PortageDir, "make.conf"), $"BINPKG_GPG_VERIFY_GPG_HOME=\"{home}\"\n");
-            await TrustAsync(prefix, home, trusted.Armored, trusted.Fingerprint);
+            await TrustAsync(prefix, home, trusted.Armored, trusted.Fingerprint, certify);
         }
 
         return prefix;
     }
 
     /// <summary>What getuto does for Gentoo's keys, for the gateway's: a local certifying key, the imported key, a local signature.</summary>
-    public static async Task TrustAsync(PortagePrefix prefix, string home, string armoredKey, string fingerprint)
+    public static async Task TrustAsync(PortagePrefix prefix, string home, string armoredKey, string fingerprint, bool certify = true)
     {
         Directory.CreateDirectory(home);
         File.SetUnixFileMode(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -38,7 +38,7 @@ public static class BinhostClientPrefix
         [
             ["--batch", "--passphrase", "", "--quick-generate-key", "Portage local trust <portage@localhost>", "ed25519", "cert", "never"],
             ["--batch", "--import", keyFile],
-            ["--batch", "--yes", "--quick-lsign-key", fingerprint],
+            .. certify ? new[] { new[] { "--batch", "--yes", "--quick-lsign-key", fingerprint } } : [],
             ["--batch", "--check-trustdb"],
         ];
         try

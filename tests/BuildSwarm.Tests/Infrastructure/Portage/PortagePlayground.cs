@@ -45,14 +45,18 @@ public sealed class PortagePlayground : IAsyncLifetime
         SetupTime = clock.Elapsed;
     }
 
-    /// <summary>A new, empty prefix below the playground.</summary>
+    /// <summary>
+    /// A new, empty prefix below the playground. All prefixes' paths have the same length: Portage relocates a binary
+    /// package built in another EPREFIX by rewriting the old prefix in its files (<c>bin/chpathtool.py</c>), which in
+    /// binaries (an RUNPATH) works only for a new prefix no longer than the old one.
+    /// </summary>
     public Task<PortagePrefix> NewPrefixAsync(string name, string? makeConf = null, string? binreposConf = null) =>
-        PortagePrefix.CreateAsync(this, Path.Combine(_dir.Path, $"{Interlocked.Increment(ref _prefixes):D2}-{name}"), makeConf, binreposConf);
+        PortagePrefix.CreateAsync(this, name, Path.Combine(_dir.Path, $"prefix-{Interlocked.Increment(ref _prefixes):D3}"), makeConf, binreposConf);
 
     /// <summary>A directory below the playground owned by the test user.</summary>
     public async Task<string> UserDirectoryAsync(string name)
     {
-        var path = Path.Combine(_dir.Path, $"{Interlocked.Increment(ref _prefixes):D2}-{name}");
+        var path = Path.Combine(_dir.Path, $"{name}-{Interlocked.Increment(ref _prefixes):D3}");
         Directory.CreateDirectory(path);
         await User.ChownAsync(path);
         return path;

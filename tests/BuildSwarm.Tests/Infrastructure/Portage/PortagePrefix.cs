@@ -9,11 +9,14 @@ namespace BuildSwarm.Tests.Infrastructure.Portage;
 /// </summary>
 public sealed class PortagePrefix
 {
-    private PortagePrefix(PortagePlayground playground, string root)
+    private PortagePrefix(PortagePlayground playground, string name, string root)
     {
         Playground = playground;
+        Name = name;
         Root = root;
     }
+
+    public string Name { get; }
 
     public PortagePlayground Playground { get; }
 
@@ -66,9 +69,9 @@ public sealed class PortagePrefix
     public const string Features = "-sandbox -usersandbox -network-sandbox -ipc-sandbox -pid-sandbox -news -merge-sync -merge-wait "
         + "-binpkg-docompress -binpkg-dostrip -binpkg-logs -preserve-libs -unmerge-logs -unmerge-orphans -protect-owned -parallel-fetch";
 
-    public static async Task<PortagePrefix> CreateAsync(PortagePlayground playground, string root, string? makeConf = null, string? binreposConf = null)
+    public static async Task<PortagePrefix> CreateAsync(PortagePlayground playground, string name, string root, string? makeConf = null, string? binreposConf = null)
     {
-        var prefix = new PortagePrefix(playground, root);
+        var prefix = new PortagePrefix(playground, name, root);
         foreach (var dir in new[] { "var/db/pkg", "var/tmp", "var/cache/distfiles", "var/cache/binpkgs", "var/cache/edb", "var/lib/portage", "usr/bin", "shims" })
         {
             Directory.CreateDirectory(Path.Combine(root, dir));
@@ -114,7 +117,7 @@ public sealed class PortagePrefix
     public async Task<string> EmergeOkAsync(params string[] arguments)
     {
         var (code, output) = await RunAsync("emerge", ["--color=n", "--nospinner", .. arguments]);
-        Assert.True(code == 0, $"emerge {string.Join(' ', arguments)} in {Root} exited {code}:\n{output}");
+        Assert.True(code == 0, $"emerge {string.Join(' ', arguments)} in {Name} ({Root}) exited {code}:\n{output}");
         return output;
     }
 

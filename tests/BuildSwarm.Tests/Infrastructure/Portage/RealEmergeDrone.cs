@@ -5,7 +5,7 @@ namespace BuildSwarm.Tests.Infrastructure.Portage;
 /// whole drone process runs as the test user (through <see cref="PortageUser.Launcher"/>), so everything it writes
 /// (job config roots, PKGDIRs, logs) belongs to the user Portage runs as.
 /// </summary>
-public sealed record RealEmergeDrone(string Name, PortagePrefix Prefix, string WorkDir, Dictionary<string, string> Environment)
+public sealed partial record RealEmergeDrone(string Name, PortagePrefix Prefix, string WorkDir, Dictionary<string, string> Environment)
 {
     public const string Use = "loud";
 
@@ -38,4 +38,26 @@ public sealed record RealEmergeDrone(string Name, PortagePrefix Prefix, string W
 
         return new RealEmergeDrone(name, prefix, workDir, environment);
     }
+
+    /// <summary>The packages installed in this drone's prefix (Portage's vdb), as CPVs.</summary>
+    public IReadOnlySet<string> Installed() =>
+        Directory.EnumerateDirectories(Prefix.Vdb).SelectMany(c => Directory.EnumerateDirectories(c).Select(p => $"{Path.GetFileName(c)}/{Path.GetFileName(p)}"))
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The packages emerge fetched from a binhost: Portage keeps what it downloads per binrepos.conf entry under
+    /// <c>var/cache/binhost/&lt;name&gt;/&lt;cat&gt;/&lt;pn&gt;/&lt;pf&gt;-&lt;BUILD_ID&gt;.gpkg.tar</c>.
+    /// </summary>
+    public IReadOnlySet<string> Fetched()
+    {
+        var cache = Path.Combine(Prefix.Root, "var", "cache", "binhost");
+        return !Directory.Exists(cache)
+            ? new HashSet<string>()
+            : Directory.EnumerateFiles(cache, "*.gpkg.tar", SearchOption.AllDirectories)
+                .Select(f => $"{Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(f)))}/{BuildIdSuffix().Replace(Path.GetFileName(f), "")}")
+                .ToHashSet(StringComparer.Ordinal);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"-\d+\.gpkg\.tar$")]
+    private static partial System.Text.RegularExpressions.Regex BuildIdSuffix();
 }
