@@ -11,7 +11,7 @@ namespace BuildSwarm.Tests.EndToEnd.RealPortage;
 /// </summary>
 public sealed class RealEmergeSwarm : IAsyncDisposable
 {
-    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(25);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Task<BuildView>? _build;
