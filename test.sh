@@ -6,7 +6,11 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 root=$(pwd)
 
-packages=(openssh-server openssh-client rsync iproute2 iptables chromium curl gnupg xz-utils zstd procps nginx-light python3)
+# The real-Portage tests (tests/BuildSwarm.Tests/EndToEnd/RealPortage) run the vendored Portage: python3, a C
+# toolchain for the test ebuilds, wget (Portage's fetcher), gnupg (signatures), zstd (gpkg), util-linux (flock,
+# setpriv), passwd (useradd for the test user), pax-utils (scanelf: NEEDED/PROVIDES of built libraries).
+packages=(openssh-server openssh-client rsync iproute2 iptables chromium curl gnupg xz-utils zstd procps nginx-light python3
+    gcc make libc6-dev wget util-linux passwd pax-utils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,9 @@ namespace BuildSwarm.Gateway.Binhost;
 public sealed partial class BinhostReads(
     BinhostFiles files, BinhostIndex index, PackageFileCache cache, BinhostReadAuth auth, CollectorRegistry registry, ILogger<BinhostReads> logger)
 {
+    /// <summary>What Portage adds to its cached TIMESTAMP in <c>If-Modified-Since</c>.</summary>
+    private static readonly TimeSpan PortageTimestampTolerance = TimeSpan.FromSeconds(5);
+
     private readonly Counter _requests = Metrics.WithCustomRegistry(registry).CreateCounter(
         "buildswarm_binhost_requests_total", "Binhost reads (GET and HEAD below /binhost/), by file kind and status code.", "file", "code");
 
@@ -100,13 +103,17 @@ public sealed partial class BinhostReads(
     }
 
     /// <summary>
-    /// 304 for an <c>If-Modified-Since</c> not older than the index (Portage sends its cached TIMESTAMP + 5 s, a date
-    /// ASP.NET's file results would ignore as being in the future); null when the body has to be sent.
+    /// 304 for an <c>If-Modified-Since</c> at least 5 s past the index (Portage sends its cached TIMESTAMP + 5 s,
+    /// <c>TIMESTAMP_TOLERANCE</c> in <c>lib/portage/util/_urlopen.py</c>, a date ASP.NET's file results would ignore as
+    /// being in the future); null when the body has to be sent. "Not older than the index" would answer 304 to a
+    /// client whose copy is up to 5 s older than the index, and it would not see that publish until the next one.
     /// </summary>
     private static IResult? NotModified(HttpContext context, DateTimeOffset lastModified, EntityTagHeaderValue etag)
     {
-        if (!ConditionalGet.NotModifiedSince(context.Request, lastModified))
+        if (!ConditionalGet.NotModifiedSince(context.Request, lastModified + PortageTimestampTolerance))
         {
+            // The body goes out: the file result must not answer 304 on its own "not modified since" rule.
+            context.Request.Headers.IfModifiedSince = default;
             return null;
         }
 

@@ -95,11 +95,15 @@ public sealed class BinhostProtocolTests
         using var first = await gateway.Anonymous.GetAsync("binhost/amd64/Packages");
         var lastModified = first.Content.Headers.LastModified!.Value;
 
-        // Portage sends its cached TIMESTAMP + 5 s (IndexIfModifiedSinceTests); the exact TIMESTAMP is not older either.
+        // Portage sends its cached TIMESTAMP + 5 s (IndexIfModifiedSinceTests); the exact TIMESTAMP would be Portage's date
+        // for a copy up to 5 s older than this index, so it gets the index.
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "binhost/amd64/Packages");
-        conditional.Headers.IfModifiedSince = lastModified;
+        conditional.Headers.IfModifiedSince = lastModified.AddSeconds(5);
         using var notModified = await gateway.Anonymous.SendAsync(conditional);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        using var exact = new HttpRequestMessage(HttpMethod.Get, "binhost/amd64/Packages");
+        exact.Headers.IfModifiedSince = lastModified;
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Anonymous.SendAsync(exact)).StatusCode);
 
         using var byEtag = new HttpRequestMessage(HttpMethod.Get, "binhost/amd64/Packages.gz");
         using var gz = await gateway.Anonymous.GetAsync("binhost/amd64/Packages.gz");
@@ -109,7 +113,7 @@ public sealed class BinhostProtocolTests
         // After a publish the index is newer than the client's copy again.
         await BinhostHarness.PublishAsync(gateway, "app-misc/hello-1.0");
         using var again = new HttpRequestMessage(HttpMethod.Get, "binhost/amd64/Packages");
-        again.Headers.IfModifiedSince = lastModified;
+        again.Headers.IfModifiedSince = lastModified.AddSeconds(5);
         using var changed = await gateway.Anonymous.SendAsync(again);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.True(changed.Content.Headers.LastModified > lastModified);

@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
 using BuildSwarm.Core.Portage;
 using BuildSwarm.Hosting.Portage;
 using BuildSwarm.Tests.Infrastructure;
+using BuildSwarm.Tests.Infrastructure.Portage;
 
 namespace BuildSwarm.Tests.Binhost;
 
@@ -80,63 +79,10 @@ public sealed class GpkgMetadataPrefixTests
                     print("REJECT", f, type(e).__name__ + ":", e)
             """;
         Directory.CreateDirectory(eprefix);
-        var lib = Path.Combine(await PortageSourceAsync(), "portage", "lib");
+        var lib = Path.Combine(await VendoredPortage.TreeAsync(), "lib");
         return await RunAsync("python3", ["-c", program, .. files], new() { ["PYTHONPATH"] = lib, ["PORTAGE_OVERRIDE_EPREFIX"] = eprefix });
     }
 
-    /// <summary>The vendored Portage tarball (<c>../shared/vendor</c> next to the repository), unpacked once per file hash.</summary>
-    private static async Task<string> PortageSourceAsync()
-    {
-        var tarball = VendorTarball();
-        var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(tarball)))[..16];
-        var target = Path.Combine(Path.GetTempPath(), $"buildswarm-portage-{hash}");
-        if (Directory.Exists(target))
-        {
-            return target;
-        }
-
-        var staging = $"{target}.{Environment.ProcessId}.{Guid.NewGuid():N}";
-        Directory.CreateDirectory(staging);
-        var (code, output) = await RunAsync("tar", ["-xzf", tarball, "-C", staging], []);
-        Assert.True(code == 0, output);
-        try
-        {
-            Directory.Move(staging, target);
-        }
-        catch (IOException) when (Directory.Exists(target))
-        {
-            Directory.Delete(staging, recursive: true); // another test run unpacked it first
-        }
-
-        return target;
-    }
-
-    private static string VendorTarball()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var vendor = Path.Combine(dir.FullName, "shared", "vendor");
-            if (Directory.Exists(vendor) && Directory.GetFiles(vendor, "portage-*.tar.gz") is [var tarball])
-            {
-                return tarball;
-            }
-        }
-
-        throw new InvalidOperationException($"no shared/vendor/portage-*.tar.gz above {AppContext.BaseDirectory}: this test needs Portage's source");
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] arguments, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stdout + await stderr);
-    }
+    private static Task<(int Code, string Output)> RunAsync(string file, string[] arguments, Dictionary<string, string> environment) =>
+        VendoredPortage.RunAsync(file, arguments, environment);
 }

@@ -109,7 +109,7 @@ public sealed class LocalSwarm : IAsyncDisposable
 
     /// <summary>Starts a drone process; <paramref name="environment"/> overrides its variables, e.g. an empty <c>BUILDSWARM_Drone__OrchestratorUrl</c> with a gateway URL for discovery.</summary>
     public SwarmProcess StartDrone(string name, string builderCommand, int slots = 1, Dictionary<string, string>? builderEnvironment = null,
-        Dictionary<string, string>? environment = null, string role = "normal")
+        Dictionary<string, string>? environment = null, string role = "normal", IReadOnlyList<string>? launcher = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -133,7 +133,7 @@ public sealed class LocalSwarm : IAsyncDisposable
             settings[key] = value;
         }
 
-        var drone = SwarmProcess.Start(name, ["drone"], settings);
+        var drone = SwarmProcess.Start(name, ["drone"], settings, launcher: launcher);
         _drones.Add(drone);
         return drone;
     }

@@ -43,11 +43,20 @@ public sealed class SwarmProcess : IAsyncDisposable
 
     public static string DemoBuilder => Path.Combine(AppContext.BaseDirectory, "builders", "demo-builder.sh");
 
-    /// <summary>Starts <c>build-swarm</c>; with <paramref name="networkNamespace"/> inside that namespace (<c>ip netns exec</c> execs, so the PID is dotnet's).</summary>
+    /// <summary>
+    /// Starts <c>build-swarm</c>; with <paramref name="networkNamespace"/> inside that namespace (<c>ip netns exec</c> execs, so the PID is dotnet's);
+    /// with <paramref name="launcher"/> (e.g. <c>setpriv</c> to run as another user, which execs too) through that command line.
+    /// </summary>
     public static SwarmProcess Start(string name, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null,
-        string? networkNamespace = null)
+        string? networkNamespace = null, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        var prefix = new List<string>(launcher ?? []);
+        if (networkNamespace is not null)
+        {
+            prefix.AddRange(["ip", "netns", "exec", networkNamespace]);
+        }
+
+        var start = new ProcessStartInfo(prefix.Count == 0 ? "dotnet" : prefix[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,9 +64,9 @@ public sealed class SwarmProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        if (networkNamespace is not null)
+        if (prefix.Count > 0)
         {
-            foreach (var arg in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            foreach (var arg in prefix.Skip(1).Append("dotnet"))
             {
                 start.ArgumentList.Add(arg);
             }

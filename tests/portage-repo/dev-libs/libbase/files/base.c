@@ -1,0 +1,2 @@
+#include "base.h"
+const char *base_word(void) { return "swarm"; }

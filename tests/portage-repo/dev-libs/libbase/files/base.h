@@ -1,0 +1,1 @@
+const char *base_word(void);

@@ -1,0 +1,2 @@
+int count_words(const char *text);
+int count_api(void);

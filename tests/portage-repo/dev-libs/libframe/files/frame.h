@@ -1,0 +1,1 @@
+void frame(const char *who, char *out, unsigned long size);

@@ -1,0 +1,1 @@
+void greet(const char *who, char *out, unsigned long size);
