@@ -10,10 +10,10 @@ public static class BuildEndpoints
     {
         app.MapPost("/api/gateway/build/submit", SubmitAsync)
             .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().AdminToken, "admin token");
-        app.MapGet("/api/gateway/builds", async (JobQueries queries, CancellationToken ct) =>
-            Results.Json(await queries.ListBuildsAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
-        app.MapGet("/api/gateway/builds/{id}", async (string id, JobQueries queries, CancellationToken ct) =>
-            await queries.GetBuildAsync(id, ct) is { } build
+        app.MapGet("/api/gateway/builds", async (BuildVerdicts builds, CancellationToken ct) =>
+            Results.Json(await builds.ListAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
+        app.MapGet("/api/gateway/builds/{id}", async (string id, BuildVerdicts builds, CancellationToken ct) =>
+            await builds.GetAsync(id, ct) is { } build
                 ? Results.Json(build, SwarmJsonContext.Default.BuildView)
                 : Problems.NotFound($"no build '{id}'"));
         return app;

@@ -59,6 +59,7 @@ public static class GatewayServer
         app.MapBuilds();
         app.MapStatus();
         app.MapLeases();
+        app.MapQueueControl();
         app.MapDroneControls();
         app.MapOrchestratorRegistry();
         app.MapAdmission();
@@ -75,6 +76,7 @@ public static class GatewayServer
             .AddSingleton<JobFailures>()
             .AddSingleton<BuildProgress>()
             .AddSingleton<JobQueries>()
+            .AddSingleton<BuildVerdicts>()
             .AddHostedService<LeaseReaper>();
 
     private static IServiceCollection AddFleetRegistry(this IServiceCollection services) =>

@@ -11,14 +11,14 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
-        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobQueries queries, BuildVerdicts builds, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, builds, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobQueries queries, BuildVerdicts builds, SwarmDatabase db, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, builds, db, controls, ct), SwarmJsonContext.Default.SwarmStatus));
         return app;
     }
 
-    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobQueries queries, SwarmDatabase db, DroneControls controls, CancellationToken cancellationToken)
+    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobQueries queries, BuildVerdicts builds, SwarmDatabase db, DroneControls controls, CancellationToken cancellationToken)
     {
         var orchestrators = await fleet.OrchestratorsAsync(cancellationToken);
         var drones = controls.Apply(fleet.Drones(orchestrators));
@@ -33,8 +33,9 @@ public static class StatusEndpoints
             drones,
             orchestrators,
             await queries.CountJobsAsync(cancellationToken),
-            await queries.ListBuildsAsync(10, cancellationToken),
+            await builds.ListAsync(10, cancellationToken),
             packages,
-            fleet.Sites(orchestrators));
+            fleet.Sites(orchestrators),
+            controls.IsPaused);
     }
 }

@@ -132,7 +132,7 @@ public sealed partial class JobStore(
                     cancellationToken, ("$lease", leaseId), ("$id", jobId), ("$drone", request.DroneName), ("$now", Now));
                 var deps = await DepCpvsAsync(connection, tx, jobId, cancellationToken);
                 var tree = (string?)await SwarmDatabase.ScalarAsync(connection, tx, "SELECT tree_snapshot FROM builds WHERE id = $b", cancellationToken, ("$b", j.Build));
-                result.Add(new JobLease(jobId, leaseId, j.Build, j.Cpv, j.Target, deadline, j.Attempts + 1, deps, tree));
+                result.Add(new JobLease(jobId, leaseId, j.Build, j.Cpv, j.Target, deadline, j.Attempts + 1, deps, tree, planned.JobCores));
             }
 
             return result;
@@ -228,7 +228,7 @@ public sealed partial class JobStore(
             """
             UPDATE jobs SET state = 'done', path = $path, lease_id = NULL, lease_deadline = NULL, error = NULL,
                 lease_drone = (SELECT drone FROM leases WHERE id = $lease), updated_at = $now
-            WHERE id = $id AND state NOT IN ('done', 'blocked')
+            WHERE id = $id AND state NOT IN ('done', 'blocked', 'cancelled')
               AND EXISTS (SELECT 1 FROM leases WHERE id = $lease AND job_id = $id)
             """,
             cancellationToken, ("$path", path), ("$lease", leaseId), ("$now", Now), ("$id", jobId));

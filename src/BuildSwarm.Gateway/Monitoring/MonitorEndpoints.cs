@@ -25,10 +25,10 @@ public static class MonitorEndpoints
         }
 
         // The v3 names of the gateway's build views; /api/swarm/status is mapped with the status itself.
-        app.MapGet("/api/swarm/builds", async (JobQueries queries, CancellationToken ct) =>
-            Results.Json(await queries.ListBuildsAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
-        app.MapGet("/api/swarm/builds/{id}", async (string id, JobQueries queries, CancellationToken ct) =>
-            await queries.GetBuildAsync(id, ct) is { } build
+        app.MapGet("/api/swarm/builds", async (BuildVerdicts builds, CancellationToken ct) =>
+            Results.Json(await builds.ListAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
+        app.MapGet("/api/swarm/builds/{id}", async (string id, BuildVerdicts builds, CancellationToken ct) =>
+            await builds.GetAsync(id, ct) is { } build
                 ? Results.Json(build, SwarmJsonContext.Default.BuildView)
                 : Problems.NotFound($"no build '{id}'"));
         return app;

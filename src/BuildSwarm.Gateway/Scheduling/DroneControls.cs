@@ -18,6 +18,7 @@ public sealed partial class DroneControls(SwarmDatabase db, ChangeSignal signal,
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        await LoadQueueControlsAsync(cancellationToken);
         await db.ReadAsync(async connection =>
         {
             await using (var command = SwarmDatabase.Command(connection, null, "SELECT name FROM drone_drains"))
@@ -90,7 +91,8 @@ public sealed partial class DroneControls(SwarmDatabase db, ChangeSignal signal,
                 return d with { State = "grounded", GroundedUntil = until };
             }
 
-            return IsDrained(d.Name) ? d with { State = d.Jobs.Count > 0 ? "draining" : "drained" } : d;
+            var limited = CoreLimit(d.Name) is { } cores ? d with { CoreLimit = cores } : d;
+            return IsDrained(d.Name) ? limited with { State = d.Jobs.Count > 0 ? "draining" : "drained" } : limited;
         }).ToList();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drone {Name} {Action}")]
