@@ -23,8 +23,8 @@ internal static class DroneCommands
         command.SetAction(async (parse, ct) =>
         {
             using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
-            var status = await Reach(connection, () => connection.StatusAsync(ct));
-            var routes = await Reach(connection, async () =>
+            var status = await connection.ReachAsync(() => connection.StatusAsync(ct));
+            var routes = await connection.ReachAsync(async () =>
                 (await connection.Http.GetFromJsonAsync("api/gateway/remote/routes", SwarmJsonContext.Default.IReadOnlyListRemoteRouteView, ct))!);
             if (parse.GetValue(json))
             {
@@ -67,7 +67,7 @@ internal static class DroneCommands
         {
             using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
             var body = new ControlCommand(action, parse.GetValue(name)!, parse.GetValue(force));
-            using var response = await Reach(connection, () => connection.Http.PostAsJsonAsync("api/command", body, SwarmJsonContext.Default.ControlCommand, ct));
+            using var response = await connection.ReachAsync(() => connection.Http.PostAsJsonAsync("api/command", body, SwarmJsonContext.Default.ControlCommand, ct));
             if (!response.IsSuccessStatusCode)
             {
                 throw new CliException($"{action} of drone {body.Drone} refused ({(int)response.StatusCode}): {await ProblemText.ReadAsync(response, ct)}");
@@ -80,17 +80,5 @@ internal static class DroneCommands
             return 0;
         });
         return command;
-    }
-
-    private static async Task<T> Reach<T>(GatewayConnection connection, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new CliException($"cannot reach the gateway at {connection.Url}: {ex.Message}");
-        }
     }
 }
