@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Hosting.Http;
-using Spectre.Console;
 
 namespace BuildSwarm.Cli;
 
@@ -33,14 +32,13 @@ internal static class DroneCommands
             }
 
             var byDrone = routes.ToDictionary(r => r.Drone, StringComparer.Ordinal);
-            var table = new Table().AddColumns("Drone", "Id", "Site", "State", "Kind", "Address", "SSH route");
+            var table = Output.Table("Drone", "Id", "Site", "State", "Kind", "Address", "SSH route");
             foreach (var d in status.Drones)
             {
-                table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Id), Markup.Escape(d.Site), Markup.Escape(d.State), Markup.Escape(d.Kind ?? "?"),
-                    Markup.Escape(d.Address ?? ""), Markup.Escape(byDrone.TryGetValue(d.Name, out var r) ? r.Route : "-"));
+                table.Row(d.Name, d.Id, d.Site, d.State, d.Kind ?? "?", d.Address ?? "", byDrone.TryGetValue(d.Name, out var r) ? r.Route : "-");
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
             return 0;
         });
         return command;
