@@ -7,7 +7,8 @@ namespace BuildSwarm.Core.Jobs;
 public sealed record VerdictJob(long Id, string Cpv, JobState State, IReadOnlyList<long> Deps, string? Error = null, IReadOnlyList<string>? FailedOn = null);
 
 /// <summary>A build's state and, when it is stalled, why each job that is not done stands still.</summary>
-public sealed record BuildVerdict(string State, IReadOnlyDictionary<long, string> Reasons)
+/// <remarks><c>Cause</c>, for a build that stands still: the first job that is not only waiting or blocked, with its reason.</remarks>
+public sealed record BuildVerdict(string State, IReadOnlyDictionary<long, string> Reasons, string? Cause = null)
 {
     public const string Running = "running";
     public const string Done = "done";
@@ -38,7 +39,8 @@ public sealed record BuildVerdict(string State, IReadOnlyDictionary<long, string
         }
 
         var reasons = open.ToDictionary(j => j.Id, j => Reason(j, byId, outside, sweeperTakesWork));
-        return new BuildVerdict(open.Any(j => j.State == JobState.Cancelled) ? Cancelled : Stalled, reasons);
+        var cause = open.OrderBy(j => j.State is JobState.Waiting or JobState.Blocked).ThenBy(j => j.Id).First();
+        return new BuildVerdict(open.Any(j => j.State == JobState.Cancelled) ? Cancelled : Stalled, reasons, $"{cause.Cpv}: {reasons[cause.Id]}");
     }
 
     /// <summary>Whether any job moves: from the jobs that move by themselves, down to the waiting jobs below them.</summary>

@@ -40,7 +40,7 @@ public sealed class BuildVerdicts(JobQueries queries, JobStore jobs, FleetRegist
             }
 
             var verdict = await JudgeAsync(build.BuildId, cancellationToken);
-            judged.Add(build with { State = verdict.State, Reason = verdict.Reasons.Values.FirstOrDefault() });
+            judged.Add(build with { State = verdict.State, Reason = verdict.Cause });
         }
 
         return judged;

@@ -39,7 +39,7 @@ public sealed partial class JobStore
             }
 
             var jobs = new List<VerdictJob>();
-            await using (var command = SwarmDatabase.Command(connection, null, "SELECT id, cpv, state, error FROM jobs WHERE build_id = $b", ("$b", buildId)))
+            await using (var command = SwarmDatabase.Command(connection, null, "SELECT id, cpv, state, error FROM jobs WHERE build_id = $b ORDER BY id", ("$b", buildId)))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
