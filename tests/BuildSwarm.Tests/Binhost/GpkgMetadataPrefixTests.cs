@@ -84,7 +84,7 @@ public sealed class GpkgMetadataPrefixTests
     }
 
     /// <summary>The vendored Portage tarball (<c>../shared/vendor</c> next to the repository), unpacked once per file hash.</summary>
-    private static async Task<string> PortageSourceAsync()
+    internal static async Task<string> PortageSourceAsync()
     {
         var tarball = VendorTarball();
         var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(tarball)))[..16];
