@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Hosting.Http;
-using Spectre.Console;
 
 namespace BuildSwarm.Cli;
 
@@ -79,14 +78,14 @@ internal static class BinhostCommand
                 return 0;
             }
 
-            var table = new Table().AddColumns("Release", "Packages", "TIMESTAMP", "Created", "Stable");
+            var table = Output.Table("Release", "Packages", "TIMESTAMP", "Created", "Stable");
             foreach (var release in list)
             {
-                table.AddRow(Markup.Escape(release.Name), Number(release.Packages), Number(release.Timestamp),
+                table.Row(release.Name, Number(release.Packages), Number(release.Timestamp),
                     release.CreatedAt.ToString("u", CultureInfo.InvariantCulture), release.Stable ? "stable" : "");
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
             return 0;
         });
     }
@@ -138,14 +137,13 @@ internal static class BinhostCommand
     {
         if (report.Problems.Count > 0)
         {
-            var table = new Table().AddColumns("Target", "Index", "CPV", "Build", "Path", "Problem", "Action");
+            var table = Output.Table("Target", "Index", "CPV", "Build", "Path", "Problem", "Action");
             foreach (var p in report.Problems)
             {
-                table.AddRow(Markup.Escape(p.Target), Markup.Escape(p.Index), Markup.Escape(p.Cpv), Number(p.BuildId), Markup.Escape(p.Path),
-                    Markup.Escape(p.Problem), p.Repaired ? "dropped from index" : "");
+                table.Row(p.Target, p.Index, p.Cpv, Number(p.BuildId), p.Path, p.Problem, p.Repaired ? "dropped from index" : "");
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
         }
 
         Output.Line($"checked {report.Checked} index entries: {report.Problems.Count} problems, {report.Remaining} remaining");

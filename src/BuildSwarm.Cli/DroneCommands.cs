@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Hosting.Http;
-using Spectre.Console;
 
 namespace BuildSwarm.Cli;
 
@@ -23,8 +22,8 @@ internal static class DroneCommands
         command.SetAction(async (parse, ct) =>
         {
             using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
-            var status = await Reach(connection, () => connection.StatusAsync(ct));
-            var routes = await Reach(connection, async () =>
+            var status = await connection.ReachAsync(() => connection.StatusAsync(ct));
+            var routes = await connection.ReachAsync(async () =>
                 (await connection.Http.GetFromJsonAsync("api/gateway/remote/routes", SwarmJsonContext.Default.IReadOnlyListRemoteRouteView, ct))!);
             if (parse.GetValue(json))
             {
@@ -33,14 +32,13 @@ internal static class DroneCommands
             }
 
             var byDrone = routes.ToDictionary(r => r.Drone, StringComparer.Ordinal);
-            var table = new Table().AddColumns("Drone", "Id", "Site", "State", "Kind", "Address", "SSH route");
+            var table = Output.Table("Drone", "Id", "Site", "State", "Kind", "Address", "SSH route");
             foreach (var d in status.Drones)
             {
-                table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Id), Markup.Escape(d.Site), Markup.Escape(d.State), Markup.Escape(d.Kind ?? "?"),
-                    Markup.Escape(d.Address ?? ""), Markup.Escape(byDrone.TryGetValue(d.Name, out var r) ? r.Route : "-"));
+                table.Row(d.Name, d.Id, d.Site, d.State, d.Kind ?? "?", d.Address ?? "", byDrone.TryGetValue(d.Name, out var r) ? r.Route : "-");
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
             return 0;
         });
         return command;
@@ -67,7 +65,7 @@ internal static class DroneCommands
         {
             using var connection = GatewayConnection.Resolve(parse.GetValue(gateway), parse.GetValue(token), parse.GetValue(data)!);
             var body = new ControlCommand(action, parse.GetValue(name)!, parse.GetValue(force));
-            using var response = await Reach(connection, () => connection.Http.PostAsJsonAsync("api/command", body, SwarmJsonContext.Default.ControlCommand, ct));
+            using var response = await connection.ReachAsync(() => connection.Http.PostAsJsonAsync("api/command", body, SwarmJsonContext.Default.ControlCommand, ct));
             if (!response.IsSuccessStatusCode)
             {
                 throw new CliException($"{action} of drone {body.Drone} refused ({(int)response.StatusCode}): {await ProblemText.ReadAsync(response, ct)}");
@@ -80,17 +78,5 @@ internal static class DroneCommands
             return 0;
         });
         return command;
-    }
-
-    private static async Task<T> Reach<T>(GatewayConnection connection, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new CliException($"cannot reach the gateway at {connection.Url}: {ex.Message}");
-        }
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using BuildSwarm.Core.Contracts;
-using Spectre.Console;
 
 namespace BuildSwarm.Cli;
 
@@ -34,16 +33,15 @@ internal static class DronesAdmissionCommands
                 return 0;
             }
 
-            var table = new Table().AddColumns("Id", "Name", "Host", "Admission", "State", "Site", "Cores", "RAM MB", "Address", "Seen from");
+            var table = Output.Table("Id", "Name", "Host", "Admission", "State", "Site", "Cores", "RAM MB", "Address", "Seen from");
             foreach (var d in drones)
             {
                 var seen = d.MaskedByGateway ? "(our own address: masked)" : d.ObservedAddress ?? "";
-                table.AddRow(Markup.Escape(d.Id), Markup.Escape(d.Name), Markup.Escape(d.HostName), Markup.Escape(d.Admission), Markup.Escape(d.State),
-                    Markup.Escape(d.Site ?? ""), d.Cores.ToString(CultureInfo.InvariantCulture), d.RamMb.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape((d.Address ?? "") + (d.BehindNat ? " (behind NAT)" : "")), Markup.Escape(seen));
+                table.Row(d.Id, d.Name, d.HostName, d.Admission, d.State, d.Site ?? "", d.Cores.ToString(CultureInfo.InvariantCulture), d.RamMb.ToString(CultureInfo.InvariantCulture),
+                    (d.Address ?? "") + (d.BehindNat ? " (behind NAT)" : ""), seen);
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
             return 0;
         });
         return command;

@@ -39,6 +39,19 @@ public sealed class GatewayConnection : IDisposable
         return new GatewayConnection(url, adminToken);
     }
 
+    /// <summary>Runs one call to the gateway; a gateway that does not answer is one line naming it.</summary>
+    public async Task<T> ReachAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"cannot reach the gateway at {Url}: {ex.Message}");
+        }
+    }
+
     public async Task<SwarmStatus> StatusAsync(CancellationToken cancellationToken) =>
         (await Http.GetFromJsonAsync("api/gateway/status", SwarmJsonContext.Default.SwarmStatus, cancellationToken))!;
 

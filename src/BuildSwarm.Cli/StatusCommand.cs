@@ -71,29 +71,29 @@ internal static class StatusCommand
         AnsiConsole.MarkupLine($"[bold]BuildSwarm[/] {Markup.Escape(status.Version)} at {Markup.Escape(url)}");
         AnsiConsole.MarkupLine($"Cores online: [bold]{status.CoresOnline}[/]   Drones online: [bold]{status.DronesOnline}[/]   Binhost packages: [bold]{status.BinhostPackages}[/]");
 
-        var drones = new Table().AddColumns("Drone", "Site", "State", "Cores", "Slots", "Address", "SSH route", "Building");
+        var drones = Output.Table("Drone", "Site", "State", "Cores", "Slots", "Address", "SSH route", "Building");
         foreach (var drone in status.Drones)
         {
-            drones.AddRow(Markup.Escape(drone.Name), Markup.Escape(drone.Site), Markup.Escape(DronesCommand.StateText(drone)), drone.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape((drone.Address ?? "") + (drone.BehindNat ? " (NAT)" : "")),
-                Markup.Escape(routes.GetValueOrDefault(drone.Name) ?? "-"), Markup.Escape(string.Join(", ", drone.Jobs)));
+            var cores = drone.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture) + (drone.CoreLimit is { } limit ? $" (max {limit})" : "");
+            drones.Row(drone.Name, drone.Site, DronesCommand.StateText(drone), cores, drone.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                (drone.Address ?? "") + (drone.BehindNat ? " (NAT)" : ""), routes.GetValueOrDefault(drone.Name) ?? "-", string.Join(", ", drone.Jobs));
         }
 
-        AnsiConsole.Write(drones);
+        Output.Write(drones);
 
         if (status.Sites is { Count: > 0 } sites)
         {
-            var table = new Table().AddColumns("Site", "Reachable", "Synced", "Cores", "Drones", "Jobs", "Orchestrators");
+            var table = Output.Table("Site", "Reachable", "Synced", "Cores", "Drones", "Jobs", "Orchestrators");
             foreach (var site in sites)
             {
                 var invariant = System.Globalization.CultureInfo.InvariantCulture;
-                table.AddRow(Markup.Escape(site.Site), site.Reachable ? "yes" : "[red]NO[/]",
+                table.Row(site.Site, site.Reachable ? "yes" : "NO",
                     site.LastSyncAgeSeconds is { } age ? $"{age:0}s ago" : "never",
                     site.CoresOnline.ToString(invariant), $"{site.DronesOnline.ToString(invariant)}/{site.Drones.ToString(invariant)}",
-                    site.JobsRunning.ToString(invariant), Markup.Escape($"{site.Primary ?? "-"} / {site.Secondary ?? "-"}"));
+                    site.JobsRunning.ToString(invariant), $"{site.Primary ?? "-"} / {site.Secondary ?? "-"}");
             }
 
-            AnsiConsole.Write(table);
+            Output.Write(table);
 
             // Said in words as well: a narrow terminal may cut a table cell, never this line.
             foreach (var site in sites.Where(s => !s.Reachable))
@@ -103,12 +103,21 @@ internal static class StatusCommand
             }
         }
 
-        var jobs = new Table().AddColumns("Job state", "Count");
+        var jobs = Output.Table("Job state", "Count");
         foreach (var (state, count) in status.Jobs.OrderBy(j => j.Key, StringComparer.Ordinal))
         {
-            jobs.AddRow(Markup.Escape(state), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            jobs.Row(state, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(jobs);
+        Output.Write(jobs);
+        if (status.Paused)
+        {
+            Output.Line("The swarm is PAUSED: no new job is leased ('build-swarm swarm resume' lets them go)");
+        }
+
+        foreach (var build in status.Builds.Where(b => b.State == "stalled"))
+        {
+            Output.Line($"Build {build.BuildId} STALLED: {build.Reason} (see 'build-swarm builds show {build.BuildId}')");
+        }
     }
 }

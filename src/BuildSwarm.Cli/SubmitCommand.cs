@@ -160,9 +160,14 @@ internal static class SubmitCommand
 
             if (build.State != "running")
             {
+                if (build.State == "stalled")
+                {
+                    Output.Line($"build {build.BuildId} stalled: nothing can move any more (see 'build-swarm builds show {build.BuildId}'; 'builds retry' or 'jobs retry' restart it)");
+                }
+
                 foreach (var job in build.Jobs.Where(j => j.State != JobState.Done))
                 {
-                    Output.Line($"  {job.Cpv}: {job.State.ToWire()} {job.Error}");
+                    Output.Line($"  {job.Cpv} (job {job.Id}): {job.Reason ?? $"{job.State.ToWire()} {job.Error}".TrimEnd()}");
                 }
 
                 return build.State == "done" ? 0 : 1;

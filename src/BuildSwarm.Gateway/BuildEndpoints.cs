@@ -1,6 +1,5 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway.Jobs;
-using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Gateway;
@@ -18,10 +17,10 @@ public static class BuildEndpoints
     /// <summary>The latest builds and one build by id under <paramref name="prefix"/> (the gateway's names and the v3 ones).</summary>
     public static IEndpointRouteBuilder MapBuildViews(this IEndpointRouteBuilder app, string prefix)
     {
-        app.MapGet(prefix, async (JobTables queries, CancellationToken ct) =>
-            Results.Json(await queries.ListBuildsAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
-        app.MapGet(prefix + "/{id}", async (string id, JobTables queries, CancellationToken ct) =>
-            await queries.GetBuildAsync(id, ct) is { } build
+        app.MapGet(prefix, async (BuildVerdicts builds, CancellationToken ct) =>
+            Results.Json(await builds.ListAsync(50, ct), SwarmJsonContext.Default.IReadOnlyListBuildSummary));
+        app.MapGet(prefix + "/{id}", async (string id, BuildVerdicts builds, CancellationToken ct) =>
+            await builds.GetAsync(id, ct) is { } build
                 ? Results.Json(build, SwarmJsonContext.Default.BuildView)
                 : Problems.NotFound($"no build '{id}'"));
         return app;

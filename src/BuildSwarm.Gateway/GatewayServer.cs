@@ -59,6 +59,7 @@ public static class GatewayServer
         app.MapBuilds();
         app.MapStatus();
         app.MapLeases();
+        app.MapQueueControl();
         app.MapDroneControls();
         app.MapOrchestratorRegistry();
         app.MapAdmission();
@@ -76,6 +77,7 @@ public static class GatewayServer
             .AddSingleton<JobStore>()
             .AddSingleton<JobFailures>()
             .AddSingleton<BuildProgress>()
+            .AddSingleton<BuildVerdicts>()
             .AddHostedService<LeaseReaper>();
 
     private static IServiceCollection AddFleetRegistry(this IServiceCollection services) =>

@@ -1,5 +1,6 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway.Fleet;
+using BuildSwarm.Gateway.Jobs;
 using BuildSwarm.Gateway.Scheduling;
 using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting;
@@ -10,14 +11,14 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobTables queries, PackageTables packages, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
-        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobTables queries, PackageTables packages, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobTables queries, BuildVerdicts builds, PackageTables packages, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, builds, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobTables queries, BuildVerdicts builds, PackageTables packages, DroneControls controls, CancellationToken ct) =>
+            Results.Json(await BuildAsync(fleet, queries, builds, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
         return app;
     }
 
-    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobTables queries, PackageTables packages, DroneControls controls, CancellationToken cancellationToken)
+    public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobTables queries, BuildVerdicts builds, PackageTables packages, DroneControls controls, CancellationToken cancellationToken)
     {
         var orchestrators = await fleet.OrchestratorsAsync(cancellationToken);
         var drones = controls.Apply(fleet.Drones(orchestrators));
@@ -31,8 +32,9 @@ public static class StatusEndpoints
             drones,
             orchestrators,
             await queries.CountJobsAsync(cancellationToken),
-            await queries.ListBuildsAsync(10, cancellationToken),
+            await builds.ListAsync(10, cancellationToken),
             packageCount,
-            fleet.Sites(orchestrators));
+            fleet.Sites(orchestrators),
+            controls.IsPaused);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using BuildSwarm.Cli;
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Core.Scheduling;
 using BuildSwarm.Drone;
 using BuildSwarm.Drone.Configuration;
 using BuildSwarm.Gateway;
@@ -19,15 +20,22 @@ internal static class SwarmUp
         var port = new Option<int>("--port") { Description = "Gateway port; the orchestrator takes the next one", DefaultValueFactory = _ => 8090 };
         var data = new Option<string>("--data") { Description = "Data directory", DefaultValueFactory = _ => "swarm-data" };
         var drones = new Option<int>("--drones") { Description = "Number of local drones", DefaultValueFactory = _ => 2 };
+        var sweepers = new Option<int>("--sweepers") { Description = "Local sweeper slots: drones that only take jobs that failed everywhere else (0: none)", DefaultValueFactory = _ => 1 };
         var demo = new Option<bool>("--demo") { Description = "Submit a demo build of about 30 packages once the swarm is up" };
         var bind = new Option<string>("--bind") { Description = "Address to listen on (0.0.0.0 to serve the LAN)", DefaultValueFactory = _ => "127.0.0.1" };
-        var command = new Command("up", "Start a complete single-machine swarm: gateway, orchestrator and local drones") { config, port, data, drones, demo, bind };
+        var command = new Command("up", "Start a complete single-machine swarm: gateway, orchestrator and local drones") { config, port, data, drones, sweepers, demo, bind };
         command.SetAction(async (parse, ct) =>
         {
             var count = parse.GetValue(drones);
             if (count is < 0 or > 64)
             {
                 throw new CliException("--drones must be between 0 and 64");
+            }
+
+            var sweeperCount = parse.GetValue(sweepers);
+            if (sweeperCount is < 0 or > 8)
+            {
+                throw new CliException("--sweepers must be between 0 and 8");
             }
 
             var dataDir = Path.GetFullPath(parse.GetValue(data)!);
@@ -38,7 +46,7 @@ internal static class SwarmUp
             gatewayOptions.Remote = configuration.Section<Remote.RemoteOptions>("Remote");
             gatewayOptions.Listen = $"http://{host}:{gatewayPort}";
             gatewayOptions.DataDir = dataDir;
-            return await RunAsync(configuration, gatewayOptions, host, gatewayPort + 1, count, parse.GetValue(demo), ct);
+            return await RunAsync(configuration, gatewayOptions, host, gatewayPort + 1, new LocalDrones(count, sweeperCount), parse.GetValue(demo), ct);
         });
         return command;
     }
@@ -46,7 +54,7 @@ internal static class SwarmUp
     public static string PublicUrl(GatewayOptions options) =>
         (options.PublicUrl ?? OrchestratorAddress.ListenToPublic(options.Listen)).TrimEnd('/');
 
-    private static async Task<int> RunAsync(IConfiguration configuration, GatewayOptions gatewayOptions, string host, int orchestratorPort, int droneCount, bool demo, CancellationToken ct)
+    private static async Task<int> RunAsync(IConfiguration configuration, GatewayOptions gatewayOptions, string host, int orchestratorPort, LocalDrones local, bool demo, CancellationToken ct)
     {
         using var dataLock = RoleStart.LockDataDirectory(gatewayOptions.DataDir);
         await using var gateway = await GatewayServer.CreateAsync(gatewayOptions, ct);
@@ -69,22 +77,23 @@ internal static class SwarmUp
         var joinToken = await gateway.Services.GetRequiredService<Gateway.Admission.JoinTokens>().CreateAsync(
             new JoinTokenRequest(ExpiresInSeconds: 24 * 3600, AutoApprove: true, Note: "build-swarm up: local drones"), ct);
         var droneHosts = new List<IHost>();
-        for (var i = 1; i <= droneCount; i++)
+        foreach (var (name, role) in local.Names())
         {
             var droneOptions = configuration.Section<DroneOptions>("Drone");
-            droneOptions.Name = $"{Environment.MachineName}-drone-{i}";
+            droneOptions.Name = $"{Environment.MachineName}-{name}";
+            droneOptions.Role = role;
             droneOptions.OrchestratorUrl = OrchestratorAddress.ListenToPublic(orchestratorOptions.Listen);
             droneOptions.JoinToken = joinToken.Token;
-            droneOptions.WorkDir = Path.Combine(gatewayOptions.DataDir, "drones", $"drone-{i}");
+            droneOptions.WorkDir = Path.Combine(gatewayOptions.DataDir, "drones", name);
             droneOptions.ExitOnRestart = false;
-            droneOptions.Cores = configuration["Drone:Cores"] is null ? Math.Max(1, Environment.ProcessorCount / droneCount) : droneOptions.Cores;
+            droneOptions.Cores = configuration["Drone:Cores"] is null ? Math.Max(1, Environment.ProcessorCount / Math.Max(1, local.Drones)) : droneOptions.Cores;
             droneOptions.Builder.Command ??= $"'{Path.Combine(AppContext.BaseDirectory, "builders", "demo-builder.sh")}'";
             var drone = DroneHost.Create(droneOptions);
             await drone.StartAsync(ct);
             droneHosts.Add(drone);
         }
 
-        Output.Line($"BuildSwarm is up: {droneCount} local drone(s), data in {gatewayOptions.DataDir}");
+        Output.Line($"BuildSwarm is up: {local.Drones} local drone(s), {local.Sweepers} sweeper(s), data in {gatewayOptions.DataDir}");
         Output.Line($"Dashboard:  {gatewayUrl}/");
         Output.Line($"Binhost:    {gatewayUrl}/binhost/");
         Output.Line(secrets.AdminTokenCreated
@@ -118,6 +127,17 @@ internal static class SwarmUp
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
         }
+    }
+
+    /// <summary>
+    /// The local drones of <c>up</c>: normal ones, then sweeper slots, the last resort for a package that
+    /// failed on every drone; without one such a job stays stuck and its build stalls.
+    /// </summary>
+    private sealed record LocalDrones(int Drones, int Sweepers)
+    {
+        public IEnumerable<(string Name, DroneRole Role)> Names() =>
+            Enumerable.Range(1, Drones).Select(i => ($"drone-{i}", DroneRole.Normal))
+                .Concat(Enumerable.Range(1, Sweepers).Select(i => ($"sweeper-{i}", DroneRole.Sweeper)));
     }
 
     public static SubmitBuildRequest DemoGraph()

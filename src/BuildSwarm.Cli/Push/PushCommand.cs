@@ -119,29 +119,27 @@ internal static class PushCommand
     private static void ShowPlan(RemoteKit stack, RemoteOptions options, IReadOnlyList<RemoteTarget> targets, string version)
     {
         AnsiConsole.MarkupLine($"Plan: push [bold]{Markup.Escape(version)}[/] from {Markup.Escape(Path.GetFullPath(options.PublishDir))} to {targets.Count} drone(s)");
-        var table = new Table().AddColumns("Drone", "Node id", "Routes, in the order tried", "Release dir", "Then");
+        var table = Output.Table("Drone", "Node id", "Routes, in the order tried", "Release dir");
         foreach (var target in targets)
         {
             var install = (options.Host(target.Name).InstallDir ?? options.InstallDir).TrimEnd('/');
             var routes = stack.Routes.Candidates(target).Select(r => r.ToString()).ToList();
-            table.AddRow(Markup.Escape(target.Name), Markup.Escape(target.NodeId), Markup.Escape(routes.Count == 0 ? "(none)" : string.Join("\n", routes)),
-                Markup.Escape($"{install}/releases/{version}"), "check node id, rsync, switch current, restart, check version; roll back if unhealthy");
+            table.Row(target.Name, target.NodeId, routes.Count == 0 ? "(none)" : string.Join(", ", routes), $"{install}/releases/{version}");
         }
 
-        AnsiConsole.Write(table);
+        Output.Write(table);
+        Output.Line("Then, on each drone: check node id, rsync, switch current, restart, check version; roll back if unhealthy");
     }
 
     private static void ShowSummary(IReadOnlyList<PushOutcome> outcomes)
     {
-        var table = new Table().AddColumns("Drone", "Result", "Route", "Init", "Took", "Detail");
+        var table = Output.Table("Drone", "Result", "Route", "Init", "Took", "Detail");
         foreach (var o in outcomes)
         {
-            var colour = o.Result == PushOutcome.Updated ? "green" : o.Result == PushOutcome.RolledBack ? "yellow" : "red";
-            table.AddRow(Markup.Escape(o.Drone), $"[{colour}]{Markup.Escape(o.Result)}[/]", Markup.Escape(o.Route), Markup.Escape(o.Init),
-                o.Took.TotalSeconds.ToString("0.0s", CultureInfo.InvariantCulture), Markup.Escape(o.Detail));
+            table.Row(o.Drone, o.Result, o.Route, o.Init, o.Took.TotalSeconds.ToString("0.0s", CultureInfo.InvariantCulture), o.Detail);
         }
 
-        AnsiConsole.Write(table);
+        Output.Write(table);
         Output.Line($"{outcomes.Count(o => o.Result == PushOutcome.Updated)} of {outcomes.Count} drone(s) updated");
     }
 }

@@ -18,6 +18,10 @@ public sealed record PackageRequest(string? Cpv, IReadOnlyList<string>? Deps = n
 
 public sealed record SubmitBuildResponse(string BuildId, int Jobs, int Ready);
 
+/// <summary>
+/// A build and its jobs. <c>State</c>: <c>running</c>, <c>done</c>, <c>stalled</c> (nothing can move any more;
+/// each job that is not done has a <c>Reason</c>) or <c>cancelled</c>.
+/// </summary>
 public sealed record BuildView(
     string BuildId,
     string State,
@@ -34,6 +38,14 @@ public sealed record JobView(
     string? Drone,
     string? Error,
     string? Path,
-    IReadOnlyList<string> Deps);
+    IReadOnlyList<string> Deps,
+    string? Reason = null);
 
-public sealed record BuildSummary(string BuildId, string State, DateTimeOffset CreatedAt, int Jobs, int Done);
+/// <summary>A build in a listing; <c>Reason</c> says why a stalled build stands still (its first job's reason).</summary>
+public sealed record BuildSummary(string BuildId, string State, DateTimeOffset CreatedAt, int Jobs, int Done, string? Reason = null);
+
+/// <summary>
+/// What an operator's queue action did (<c>cancel</c>, <c>retry</c>, <c>unblock</c>): how many jobs it moved,
+/// how many leases it took back from drones, and in words what else happened.
+/// </summary>
+public sealed record QueueActionReply(string Action, string BuildId, int Jobs, int ReleasedLeases = 0, long? JobId = null, string? Detail = null);

@@ -74,7 +74,8 @@ public sealed record DroneView(
     string? ObservedAddress = null,
     bool BehindNat = false,
     bool MaskedByGateway = false,
-    string? Kind = null);
+    string? Kind = null,
+    int? CoreLimit = null);
 
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 
@@ -88,4 +89,5 @@ public sealed record SwarmStatus(
     IReadOnlyDictionary<string, int> Jobs,
     IReadOnlyList<BuildSummary> Builds,
     int BinhostPackages,
-    IReadOnlyList<SiteStatus>? Sites = null);
+    IReadOnlyList<SiteStatus>? Sites = null,
+    bool Paused = false);

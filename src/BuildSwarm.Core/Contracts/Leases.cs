@@ -22,7 +22,8 @@ public sealed record LeaseReply(IReadOnlyList<JobLease> Leases);
 
 /// <summary>
 /// One job handed to one drone until <see cref="Deadline"/>, which heartbeats extend. <c>TreeSnapshot</c> is the
-/// Portage tree its build was planned on, when the submitter recorded one.
+/// Portage tree its build was planned on, when the submitter recorded one. <c>Cores</c> caps the parallel make jobs
+/// the drone uses for it (an operator's core limit); 0 leaves the drone's own setting.
 /// </summary>
 public sealed record JobLease(
     long JobId,
@@ -33,7 +34,8 @@ public sealed record JobLease(
     DateTimeOffset Deadline,
     int Attempt,
     IReadOnlyList<string> Deps,
-    string? TreeSnapshot = null);
+    string? TreeSnapshot = null,
+    int Cores = 0);
 
 public sealed record LeaseRenewal(IReadOnlyList<string> LeaseIds);
 

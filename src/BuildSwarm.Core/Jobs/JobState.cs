@@ -16,6 +16,7 @@ public enum JobState
     [JsonStringEnumMemberName("stuck")] Stuck,
     [JsonStringEnumMemberName("broken")] Broken,
     [JsonStringEnumMemberName("blocked")] Blocked,
+    [JsonStringEnumMemberName("cancelled")] Cancelled,
 }
 
 public static class JobStates
@@ -36,5 +37,5 @@ public static class JobStates
     /// another drone; <c>stuck</c> waits for a sweeper.
     /// </summary>
     public static bool IsFinal(this JobState state) =>
-        state is JobState.Done or JobState.Broken or JobState.Blocked;
+        state is JobState.Done or JobState.Broken or JobState.Blocked or JobState.Cancelled;
 }

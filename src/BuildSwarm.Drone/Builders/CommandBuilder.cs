@@ -32,7 +32,7 @@ public sealed partial class CommandBuilder(BuilderOptions options, int cores, IL
             ["BUILDSWARM_TARGET"] = job.Target,
             ["BUILDSWARM_DEPS"] = string.Join(' ', job.Deps),
             ["BUILDSWARM_OUTPUT_DIR"] = directory.Output,
-            ["BUILDSWARM_JOBS"] = cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BUILDSWARM_JOBS"] = (job.Cores > 0 ? Math.Min(job.Cores, cores) : cores).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
         LogStarting(job.JobId, job.Cpv);

@@ -49,6 +49,11 @@ public static class BinhostEndpoints
             return Problems.Conflict($"job {jobId} is already done; this completion was dropped");
         }
 
+        if (claim.State == Core.Jobs.JobState.Cancelled)
+        {
+            return Problems.Conflict($"job {jobId} ({claim.Cpv}) was cancelled by an operator; this package was dropped");
+        }
+
         if (request.Headers[TargetHeader].ToString() is { Length: > 0 } claimed && claimed != claim.Target)
         {
             return Problems.Conflict($"job {jobId} is for target '{claim.Target}', not '{claimed}'");

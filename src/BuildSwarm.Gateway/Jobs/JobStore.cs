@@ -46,7 +46,7 @@ public sealed partial class JobStore(
             return [];
         }
 
-        var holder = new LeaseHolder(request.DroneName, request.DroneId, planned.Drone.Role == DroneRole.Sweeper, planned.Drone.Cores, request.OrchestratorId);
+        var holder = new LeaseHolder(request.DroneName, request.DroneId, planned.Drone.Role == DroneRole.Sweeper, planned.Drone.Cores, request.OrchestratorId, planned.JobCores);
         var deadline = time.GetUtcNow().AddSeconds(options.Value.LeaseSeconds);
         var leased = await tables.LeaseAsync(planned.JobIds, holder, deadline, () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), cancellationToken);
         foreach (var (lease, _) in leased)

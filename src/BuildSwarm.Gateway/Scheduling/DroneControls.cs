@@ -17,6 +17,7 @@ public sealed partial class DroneControls(DroneControlTables tables, ChangeSigna
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        await LoadQueueControlsAsync(cancellationToken);
         var (drained, grounded) = await tables.LoadAsync(cancellationToken);
         foreach (var name in drained)
         {
@@ -67,7 +68,8 @@ public sealed partial class DroneControls(DroneControlTables tables, ChangeSigna
                 return d with { State = "grounded", GroundedUntil = until };
             }
 
-            return IsDrained(d.Name) ? d with { State = d.Jobs.Count > 0 ? "draining" : "drained" } : d;
+            var limited = CoreLimit(d.Name) is { } cores ? d with { CoreLimit = cores } : d;
+            return IsDrained(d.Name) ? limited with { State = d.Jobs.Count > 0 ? "draining" : "drained" } : limited;
         }).ToList();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drone {Name} {Action}")]

@@ -55,7 +55,10 @@ public sealed partial class LeasePlanner(
             _targets[request.DroneId] = declared.ToHashSet(StringComparer.Ordinal);
         }
         var plan = await CurrentAsync(request.DroneId, cancellationToken);
-        return new PlannedLeases(plan.Drones[request.DroneId], plan.Take(request.DroneId, Math.Clamp(request.Max, 1, 64)));
+        var drone = plan.Drones[request.DroneId];
+        var jobCores = controls.CoreLimit(drone.Name) is { } limit ? Math.Max(1, limit / Math.Max(1, drone.Slots)) : 0;
+        // Paused: nothing new starts; the plan keeps its jobs for when the swarm resumes.
+        return new PlannedLeases(drone, controls.IsPaused ? [] : plan.Take(request.DroneId, Math.Clamp(request.Max, 1, 64)), jobCores);
     }
 
     public void Dispose() => _planning.Dispose();
@@ -139,8 +142,10 @@ public sealed partial class LeasePlanner(
 
     private SchedulingDrone Drone(string id, string name, string site, DroneRole role, int cores, int slots, Dictionary<string, int> busy, IReadOnlySet<string> targets)
     {
-        // A sweeper builds one job at a time, whatever it reports.
-        var total = role == DroneRole.Sweeper ? 1 : Math.Max(1, slots);
+        // A sweeper builds one job at a time, whatever it reports; a core limit caps cores and slots alike.
+        var limit = controls.CoreLimit(name);
+        var total = role == DroneRole.Sweeper ? 1 : Math.Max(1, limit is { } l ? Math.Min(slots, l) : slots);
+        cores = limit is { } cap && (cores <= 0 || cores > cap) ? cap : cores;
         var free = Math.Max(0, total - busy.GetValueOrDefault(id));
         return new SchedulingDrone(id, name, site, cores > 0 ? cores : estimates.Estimator.Options.ReferenceCores, total, free,
             estimates.Estimator.SpeedOf(id), TargetsOf(id, targets), role, controls.IsDrained(name), controls.GroundedUntil(id));
@@ -188,5 +193,5 @@ public sealed partial class LeasePlanner(
     }
 }
 
-/// <summary>The asking drone as the plan saw it, and the jobs it may lease now.</summary>
-public sealed record PlannedLeases(SchedulingDrone Drone, IReadOnlyList<long> JobIds);
+/// <summary>The asking drone as the plan saw it, the jobs it may lease now, and the cores each may use (0: the drone's own).</summary>
+public sealed record PlannedLeases(SchedulingDrone Drone, IReadOnlyList<long> JobIds, int JobCores = 0);

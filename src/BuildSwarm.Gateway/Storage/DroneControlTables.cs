@@ -1,6 +1,6 @@
 namespace BuildSwarm.Gateway.Storage;
 
-/// <summary>Owner of <c>drone_drains</c> and <c>drone_groundings</c>: operator and gateway decisions about drones.</summary>
+/// <summary>Owner of <c>drone_drains</c>, <c>drone_groundings</c>, <c>swarm_controls</c> and <c>drone_limits</c>: operator and gateway decisions about drones and the queue.</summary>
 public sealed class DroneControlTables(SwarmDatabase db)
 {
     /// <summary>Drained drone names, and grounded drone ids with the time their grounding ends.</summary>
@@ -32,4 +32,39 @@ public sealed class DroneControlTables(SwarmDatabase db)
         SwarmDatabase.ExecuteAsync(connection, tx,
             "INSERT INTO drone_groundings (drone_id, name, until) VALUES ($id, $name, $until) ON CONFLICT(drone_id) DO UPDATE SET name = $name, until = $until",
             cancellationToken, ("$id", droneId), ("$name", name), ("$until", until.ToUnixTimeMilliseconds()));
+
+    private const string PausedKey = "paused";
+
+    /// <summary>Owner of <c>swarm_controls</c> and <c>drone_limits</c> too: whether the swarm is paused, and per-drone core caps.</summary>
+    public Task<(bool Paused, List<(string Name, int Cores)> Limits)> LoadQueueControlsAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync(async connection =>
+        {
+            var paused = await SwarmDatabase.ScalarAsync(connection, null, "SELECT value FROM swarm_controls WHERE key = $key", cancellationToken, ("$key", PausedKey)) is not null;
+            var limits = new List<(string, int)>();
+            await using var command = SwarmDatabase.Command(connection, null, "SELECT name, cores FROM drone_limits");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                limits.Add((reader.GetString(0), reader.GetInt32(1)));
+            }
+
+            return (paused, limits);
+        }, cancellationToken);
+
+    public Task SetPausedAsync(bool paused, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (connection, tx) =>
+            await SwarmDatabase.ExecuteAsync(connection, tx,
+                paused
+                    ? "INSERT INTO swarm_controls (key, value, since) VALUES ($key, '1', $now) ON CONFLICT(key) DO NOTHING"
+                    : "DELETE FROM swarm_controls WHERE key = $key",
+                cancellationToken, ("$key", PausedKey), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken);
+
+    /// <summary>Caps the cores of drone <paramref name="name"/>; null lifts the cap.</summary>
+    public Task SetCoreLimitAsync(string name, int? cores, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (connection, tx) =>
+            await SwarmDatabase.ExecuteAsync(connection, tx,
+                cores is null
+                    ? "DELETE FROM drone_limits WHERE name = $name"
+                    : "INSERT INTO drone_limits (name, cores, since) VALUES ($name, $cores, $now) ON CONFLICT(name) DO UPDATE SET cores = $cores, since = $now",
+                cancellationToken, ("$name", name), ("$cores", cores), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken);
 }

@@ -75,7 +75,7 @@ public sealed partial class JobTables
     }
 
     private static Task<List<string>> DronesFailedOnAsync(SqliteConnection connection, SqliteTransaction tx, long jobId, CancellationToken cancellationToken) =>
-        SwarmDatabase.StringsAsync(connection, tx, "SELECT DISTINCT drone_id FROM job_failures WHERE job_id = $id AND sweeper = 0", cancellationToken, ("$id", jobId));
+        SwarmDatabase.StringsAsync(connection, tx, "SELECT DISTINCT drone_id FROM job_failures WHERE job_id = $id AND sweeper = 0 AND rowid > COALESCE((SELECT failures_before FROM jobs WHERE id = $id), 0)", cancellationToken, ("$id", jobId));
 
     private static async Task<int> BlockAsync(SqliteConnection connection, SqliteTransaction tx, List<SchedulingJob> graph, long brokenId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ public sealed partial class JobTables
             $"SELECT d.job_id, d.dep_job_id FROM job_deps d JOIN jobs j ON j.id = d.job_id WHERE j.state IN {Active}",
             r => r.GetInt64(1), cancellationToken);
         var failedOn = await PairsAsync(connection, tx,
-            $"SELECT DISTINCT f.job_id, f.drone_id FROM job_failures f JOIN jobs j ON j.id = f.job_id WHERE j.state IN {Active} AND f.sweeper = 0",
+            $"SELECT DISTINCT f.job_id, f.drone_id FROM job_failures f JOIN jobs j ON j.id = f.job_id WHERE j.state IN {Active} AND f.sweeper = 0 AND f.rowid > COALESCE(j.failures_before, 0)",
             r => r.GetString(1), cancellationToken);
 
         var jobs = new List<SchedulingJob>();

@@ -110,7 +110,10 @@ public sealed partial class JobTables
             return counts;
         }, cancellationToken);
 
-    /// <summary><c>running</c> while any job can still move, else <c>done</c> or <c>failed</c>.</summary>
+    /// <summary>
+    /// <c>running</c> while any job is not final, else <c>done</c>, <c>cancelled</c> or <c>stalled</c>;
+    /// <c>Jobs/BuildVerdicts</c> also tells a running build that cannot move any more from one that can.
+    /// </summary>
     public static string BuildState(IEnumerable<JobState> states)
     {
         var all = states.ToList();
@@ -119,6 +122,6 @@ public sealed partial class JobTables
             return "running";
         }
 
-        return all.All(s => s == JobState.Done) ? "done" : "failed";
+        return all.All(s => s == JobState.Done) ? BuildVerdict.Done : all.Any(s => s == JobState.Cancelled) ? BuildVerdict.Cancelled : BuildVerdict.Stalled;
     }
 }

@@ -5,7 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace BuildSwarm.Gateway.Storage;
 
 /// <summary>Who takes a lease: the drone, the slot kind and cores the plan gave it, and its orchestrator.</summary>
-public sealed record LeaseHolder(string DroneName, string DroneId, bool Sweeper, int Cores, string? OrchestratorId);
+/// <c>JobCores</c> is the cores each job may use (an operator's cap divided over the slots; 0 for no cap).
+public sealed record LeaseHolder(string DroneName, string DroneId, bool Sweeper, int Cores, string? OrchestratorId, int JobCores = 0);
 
 /// <summary>A job now leased, with how long it had waited for a drone.</summary>
 public sealed record LeasedJob(JobLease Lease, double WaitedSeconds);
@@ -112,7 +113,7 @@ public sealed partial class JobTables(SwarmDatabase db, TimeProvider time)
                 var deps = await SwarmDatabase.StringsAsync(connection, tx,
                     "SELECT j.cpv FROM job_deps d JOIN jobs j ON j.id = d.dep_job_id WHERE d.job_id = $id ORDER BY j.cpv", cancellationToken, ("$id", jobId));
                 var tree = (string?)await SwarmDatabase.ScalarAsync(connection, tx, "SELECT tree_snapshot FROM builds WHERE id = $b", cancellationToken, ("$b", j.Build));
-                result.Add(new LeasedJob(new JobLease(jobId, leaseId, j.Build, j.Cpv, j.Target, deadline, j.Attempts + 1, deps, tree), waited));
+                result.Add(new LeasedJob(new JobLease(jobId, leaseId, j.Build, j.Cpv, j.Target, deadline, j.Attempts + 1, deps, tree, holder.JobCores), waited));
             }
 
             return result;
@@ -185,7 +186,7 @@ public sealed partial class JobTables(SwarmDatabase db, TimeProvider time)
             """
             UPDATE jobs SET state = 'done', path = $path, lease_id = NULL, lease_deadline = NULL, error = NULL,
                 lease_drone = (SELECT drone FROM leases WHERE id = $lease), updated_at = $now
-            WHERE id = $id AND state NOT IN ('done', 'blocked')
+            WHERE id = $id AND state NOT IN ('done', 'blocked', 'cancelled')
               AND EXISTS (SELECT 1 FROM leases WHERE id = $lease AND job_id = $id)
             """,
             cancellationToken, ("$path", path), ("$lease", leaseId), ("$now", Now), ("$id", jobId));

@@ -194,4 +194,22 @@ internal static class Schema
         );
         CREATE INDEX drones_name ON drones(name);
         """;
+
+    /// <summary>
+    /// V7, queue control: where a retried job's failures start counting again (job_failures rowid), the
+    /// swarm-wide switches (paused) and per-drone core limits, both by what operators type.
+    /// </summary>
+    public const string V7 = """
+        ALTER TABLE jobs ADD COLUMN failures_before INTEGER;
+        CREATE TABLE swarm_controls (
+            key         TEXT PRIMARY KEY,
+            value       TEXT NOT NULL,
+            since       INTEGER NOT NULL
+        );
+        CREATE TABLE drone_limits (
+            name        TEXT PRIMARY KEY,
+            cores       INTEGER NOT NULL,
+            since       INTEGER NOT NULL
+        );
+        """;
 }

@@ -16,7 +16,7 @@ public sealed class SwarmDatabase : IDisposable
     public const int MaxGroup = 256;
 
     // Each step moves the schema from version N-1 to N; a step never changes once released.
-    private static readonly string[] Migrations = [Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6];
+    private static readonly string[] Migrations = [Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7];
 
     public static int SchemaVersion => Migrations.Length;
 

@@ -29,6 +29,8 @@ public sealed partial class StorageOwnershipTests
         ["binhost_stable"] = "Storage/PackageTables",
         ["drone_drains"] = "Storage/DroneControlTables",
         ["drone_groundings"] = "Storage/DroneControlTables",
+        ["swarm_controls"] = "Storage/DroneControlTables",
+        ["drone_limits"] = "Storage/DroneControlTables",
         ["drones"] = "Admission/DroneAdmissions",
         ["join_tokens"] = "Admission/JoinTokens",
         ["orchestrators"] = "Storage/FleetTables",

@@ -113,6 +113,8 @@ public sealed class DashboardBrowserTests
         await page.Locator("#logclose").ClickAsync();
 
         await Assertions.Expect(page.Locator("#watts")).ToHaveTextAsync("235 W");
+        await Assertions.Expect(page.Locator("#energy-card")).ToContainTextAsync("Power now"); // a power figure, not "watts consumed"
+        await Assertions.Expect(page.Locator("#kwh-today")).ToContainTextAsync("Energy today");
         await Assertions.Expect(page.Locator("#progress-text")).ToHaveTextAsync("0 of 2 packages done");
         await page.ScreenshotAsync(new() { Path = Artifact("dashboard-desktop.png"), FullPage = true });
 

@@ -29,9 +29,10 @@ public sealed class UpCommandTests
             var (code, output) = await RunCliAsync(dir.Path, "status", "--json");
             Assert.Equal(0, code);
             var parsed = JsonSerializer.Deserialize(output, SwarmJsonContext.Default.SwarmStatus)!;
-            return parsed.Jobs.GetValueOrDefault("done") == 32 && parsed.DronesOnline == 2 ? parsed : null;
+            return parsed.Jobs.GetValueOrDefault("done") == 32 && parsed.DronesOnline == 3 ? parsed : null;
         }, TimeSpan.FromMinutes(3), "the 32 demo packages to be built", () => up.Output);
-        Assert.Equal(2, status.DronesOnline);
+        Assert.Equal(3, status.DronesOnline); // two drones and the sweeper slot `up` starts by default
+        Assert.Single(status.Drones, d => d.Role == BuildSwarm.Core.Scheduling.DroneRole.Sweeper);
         Assert.Equal(32, status.BinhostPackages);
 
         // submit --wait with the local token: exits 0 once the build is done.

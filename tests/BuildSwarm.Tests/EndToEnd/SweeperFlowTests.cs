@@ -33,12 +33,16 @@ public sealed class SweeperFlowTests
             var jobs = build.Jobs.ToDictionary(j => j.Cpv);
             return jobs["app-misc/hello-1.0"].State == JobState.Stuck && jobs["app-misc/other-1.0"].State == JobState.Done ? build : null;
         }, Timeout, "hello to be stuck after failing on both drones", () => swarm.Logs);
-        Assert.Equal("running", stuck.State); // a sweeper may still save it
+        Assert.Equal("stalled", stuck.State); // no sweeper: nothing can move, and the build says why
+        Assert.StartsWith("stuck: failed on drone-", stuck.Jobs.Single(j => j.Cpv == "app-misc/hello-1.0").Reason, StringComparison.Ordinal);
+        Assert.Contains("no sweeper is online", stuck.Jobs.Single(j => j.Cpv == "app-misc/hello-1.0").Reason, StringComparison.Ordinal);
         Assert.Equal(2, stuck.Jobs.Single(j => j.Cpv == "app-misc/hello-1.0").Attempts);
         Assert.Equal(JobState.Waiting, stuck.Jobs.Single(j => j.Cpv == "app-misc/world-2.0").State);
 
         swarm.StartDrone("sweeper", builder, slots: 4, builderEnvironment: new() { ["BUILDSWARM_DEMO_SECONDS"] = "0.2" }, role: "sweeper");
-        var done = await swarm.WaitForBuildAsync(submitted.BuildId, Timeout);
+        // A sweeper joins: the build moves again, and ends done.
+        var done = await Poll.UntilAsync(async () => await swarm.BuildAsync(submitted.BuildId) is { State: not ("running" or "stalled") } b ? b : null,
+            Timeout, "the sweeper to save the build", () => swarm.Logs);
 
         Assert.True(done.State == "done", swarm.Logs);
         Assert.Equal("sweeper", done.Jobs.Single(j => j.Cpv == "app-misc/hello-1.0").Drone);

@@ -84,6 +84,35 @@ public sealed class SwarmProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        return Launch(name, start);
+    }
+
+    /// <summary>Starts a command line as a service manager would (e.g. a unit's ExecStart), with <paramref name="environment"/> added.</summary>
+    public static SwarmProcess StartCommand(string name, string file, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Launch(name, start);
+    }
+
+    private static SwarmProcess Launch(string name, ProcessStartInfo start)
+    {
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var swarm = new SwarmProcess(process, name);
         process.OutputDataReceived += (_, e) => swarm.Append(e.Data);

@@ -104,7 +104,7 @@ public sealed class RetryTests : IAsyncLifetime
         (await fleet.FailAsync(other)).Dispose(); // on its only drone: stuck now, and the sweeper is free
         Assert.Equal(JobState.Stuck, (await gateway.BuildAsync(build.BuildId)).Jobs.Single(j => j.Cpv == "app-misc/other-1.0").State);
         (await fleet.FailAsync(await fleet.LeaseExpectingAsync("s"))).Dispose();
-        Assert.Equal("failed", (await gateway.BuildAsync(build.BuildId)).State); // nothing can move any more
+        Assert.Equal("stalled", (await gateway.BuildAsync(build.BuildId)).State); // nothing can move any more
     }
 
     [Fact]
