@@ -21,7 +21,7 @@ internal sealed record RunResult(
 /// <summary>One measured run: fresh servers, N registered drones, a warm-up build, the measured builds, the index check.</summary>
 internal static class BenchRun
 {
-    public static readonly string[] ReportedHops = ["submit", "ask→lease", "report building", "report uploading", "upload→published", "report done", "heartbeat"];
+    public static readonly string[] ReportedHops = ["submit", "ask→lease", "ask→lease (raw)", "report building", "report uploading", "upload→published", "report done", "heartbeat"];
 
     public static async Task<RunResult> ExecuteAsync(RunSettings settings, HttpClient http, CancellationToken cancellationToken)
     {
@@ -44,7 +44,9 @@ internal static class BenchRun
         var packages = await PackageStore.CreateAsync([.. warmup, .. measured], cancellationToken);
         var joinToken = await CreateJoinTokenAsync(http, servers, cancellationToken);
 
-        var phase = new Phase(new LatencyLog(), new RunProgress(warmup.Count));
+        var dependencies = settings.Shape == "chain" ? Chain(warmup).Concat(Chain(measured)).ToDictionary(StringComparer.Ordinal) : [];
+        var ready = new ReadyClock(dependencies);
+        var phase = new Phase(new LatencyLog(), new RunProgress(warmup.Count), ready);
         var drones = Enumerable.Range(1, settings.Drones)
             .Select(i => new SimulatedDrone(i, http, servers.OrchestratorUrl, joinToken, packages, phase))
             .ToList();
@@ -70,7 +72,7 @@ internal static class BenchRun
         {
             if (warmup.Count > 0)
             {
-                await SubmitAsync(http, servers, warmup, settings.Shape, settings.Batch, new LatencyLog(), cancellationToken);
+                await SubmitAsync(http, servers, warmup, settings.Shape, settings.Batch, new LatencyLog(), ready, cancellationToken);
                 await phase.Progress.Finished.WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
             }
 
@@ -82,7 +84,7 @@ internal static class BenchRun
             var driverCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             var loadBefore = CpuClock.LoadAverage();
             var started = Stopwatch.GetTimestamp();
-            await SubmitAsync(http, servers, measured, settings.Shape, settings.Batch, latencies, cancellationToken);
+            await SubmitAsync(http, servers, measured, settings.Shape, settings.Batch, latencies, ready, cancellationToken);
             await progress.Finished.WaitAsync(TimeSpan.FromMinutes(15), cancellationToken);
             var seconds = Stopwatch.GetElapsedTime(started, progress.LastPublishedTimestamp).TotalSeconds;
             var serverCpuMs = (CpuClock.Seconds(servers.Pids) - serverCpu) * 1000 / measured.Count;
@@ -100,6 +102,9 @@ internal static class BenchRun
             await DrainAsync(running);
         }
     }
+
+    private static IEnumerable<KeyValuePair<string, string>> Chain(List<string> cpvs) =>
+        cpvs.Skip(1).Select((cpv, i) => KeyValuePair.Create(cpv, cpvs[i]));
 
     private static async Task DrainAsync(IEnumerable<Task> running)
     {
@@ -127,7 +132,7 @@ internal static class BenchRun
 
     /// <summary>Builds of <paramref name="batch"/> packages, back to back; a chain links each package to the one before it.</summary>
     private static async Task SubmitAsync(HttpClient http, ServerProcesses servers, List<string> cpvs, string shape, int batch, LatencyLog latencies,
-        CancellationToken cancellationToken)
+        ReadyClock ready, CancellationToken cancellationToken)
     {
         for (var start = 0; start < cpvs.Count; start += batch)
         {
@@ -142,6 +147,7 @@ internal static class BenchRun
             var watch = Stopwatch.StartNew();
             using var response = await http.SendAsync(request, cancellationToken);
             latencies.Add("submit", watch.Elapsed.TotalMilliseconds);
+            ready.Submitted(packages.Select(p => p.Cpv!), Stopwatch.GetTimestamp());
             if (!response.IsSuccessStatusCode)
             {
                 throw new HttpRequestException($"submit: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");

@@ -44,8 +44,10 @@ internal sealed class RunProgress(int expected)
 }
 
 /// <summary>What the drones record into: swapped between the warm-up and the measured builds.</summary>
-internal sealed class Phase(LatencyLog latencies, RunProgress progress)
+internal sealed class Phase(LatencyLog latencies, RunProgress progress, ReadyClock ready)
 {
+    public ReadyClock Ready { get; } = ready;
+
     public LatencyLog Latencies { get; set; } = latencies;
 
     public RunProgress Progress { get; set; } = progress;

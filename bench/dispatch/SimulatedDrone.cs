@@ -62,10 +62,15 @@ internal sealed class SimulatedDrone(int index, HttpClient http, string orchestr
             var held = _held is { } lease ? new List<HeldLeaseReport> { new(lease.LeaseId, lease.JobId, lease.Cpv) } : [];
             var heartbeat = new DroneHeartbeat([.. held.Select(h => h.LeaseId)], CpuClock.Load1(), null, null, held);
             var watch = Stopwatch.StartNew();
-            using (var response = await PostAsync("heartbeat", heartbeat, SwarmJsonContext.Default.DroneHeartbeat, cancellationToken))
+            try
             {
+                using var response = await PostAsync("heartbeat", heartbeat, SwarmJsonContext.Default.DroneHeartbeat, cancellationToken);
                 phase.Latencies.Add("heartbeat", watch.Elapsed.TotalMilliseconds);
                 await EnsureAsync(response, "heartbeat", cancellationToken);
+            }
+            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                phase.Progress.Warn($"drone {index}: {ex.Message}"); // a real drone logs it and beats again
             }
 
             var interval = Math.Min(_session!.HeartbeatSeconds, HeartbeatSeconds);
@@ -77,49 +82,66 @@ internal sealed class SimulatedDrone(int index, HttpClient http, string orchestr
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var watch = Stopwatch.StartNew();
-            JobLease? lease;
-            using (var response = await PostAsync($"work?wait={WorkWaitSeconds}", new DroneHeartbeat([]), SwarmJsonContext.Default.DroneHeartbeat, cancellationToken))
+            try
             {
-                if (response.StatusCode == HttpStatusCode.NoContent)
-                {
-                    phase.Latencies.Add("ask→no work", watch.Elapsed.TotalMilliseconds);
-                    continue;
-                }
+                await AskAndRunAsync(cancellationToken);
+            }
+            catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                phase.Progress.Warn($"drone {index}: {ex.Message}"); // as DroneAgent: log, back off, ask again
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+    }
 
-                await EnsureAsync(response, "work", cancellationToken);
-                lease = await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.JobLease, cancellationToken);
-                phase.Latencies.Add("ask→lease", watch.Elapsed.TotalMilliseconds);
+    private async Task AskAndRunAsync(CancellationToken cancellationToken)
+    {
+        var asked = Stopwatch.GetTimestamp();
+        JobLease? lease;
+        using (var response = await PostAsync($"work?wait={WorkWaitSeconds}", new DroneHeartbeat([]), SwarmJsonContext.Default.DroneHeartbeat, cancellationToken))
+        {
+            if (response.StatusCode == HttpStatusCode.NoContent)
+            {
+                phase.Latencies.Add("ask→no work", Stopwatch.GetElapsedTime(asked).TotalMilliseconds);
+                return;
             }
 
-            if (lease is not null)
-            {
-                await RunJobAsync(lease, cancellationToken);
-            }
+            await EnsureAsync(response, "work", cancellationToken);
+            lease = await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.JobLease, cancellationToken);
+            var now = Stopwatch.GetTimestamp();
+            phase.Latencies.Add("ask→lease (raw)", Stopwatch.GetElapsedTime(asked, now).TotalMilliseconds);
+            var from = Math.Max(asked, lease is null ? 0 : phase.Ready.ReadyAt(lease.Cpv));
+            phase.Latencies.Add("ask→lease", Math.Max(0, Stopwatch.GetElapsedTime(from, now).TotalMilliseconds));
+        }
+
+        if (lease is not null)
+        {
+            await RunJobAsync(lease, cancellationToken);
         }
     }
 
     private async Task RunJobAsync(JobLease lease, CancellationToken cancellationToken)
     {
         _held = lease;
+        var latencies = phase.Latencies; // a warm-up job's last reports stay out of the measured figures
         try
         {
-            await ReportAsync(lease, JobState.Building, cancellationToken);
+            await ReportAsync(lease, JobState.Building, latencies, cancellationToken);
             var package = packages.For(lease.Cpv);
-            await ReportAsync(lease, JobState.Uploading, cancellationToken);
-            await UploadAsync(lease, package, cancellationToken);
+            await ReportAsync(lease, JobState.Uploading, latencies, cancellationToken);
+            await UploadAsync(lease, package, latencies, cancellationToken);
         }
         finally
         {
             _held = null;
             if (!cancellationToken.IsCancellationRequested)
             {
-                await ReportAsync(lease, JobState.Done, cancellationToken);
+                await ReportAsync(lease, JobState.Done, latencies, cancellationToken);
             }
         }
     }
 
-    private async Task UploadAsync(JobLease lease, BenchPackage package, CancellationToken cancellationToken)
+    private async Task UploadAsync(JobLease lease, BenchPackage package, LatencyLog latencies, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"{_session!.GatewayUrl.TrimEnd('/')}/api/gateway/binhost/upload/{lease.JobId}")
         {
@@ -130,9 +152,10 @@ internal sealed class SimulatedDrone(int index, HttpClient http, string orchestr
         request.Headers.Add(UploadHeaders.Sha256, package.Sha256);
         var watch = Stopwatch.StartNew();
         using var response = await http.SendAsync(request, cancellationToken);
-        phase.Latencies.Add("upload→published", watch.Elapsed.TotalMilliseconds);
+        latencies.Add("upload→published", watch.Elapsed.TotalMilliseconds);
         if (response.StatusCode == HttpStatusCode.Created)
         {
+            phase.Ready.Published(lease.Cpv, Stopwatch.GetTimestamp());
             phase.Progress.Published(lease.Cpv);
         }
         else
@@ -141,11 +164,11 @@ internal sealed class SimulatedDrone(int index, HttpClient http, string orchestr
         }
     }
 
-    private async Task ReportAsync(JobLease lease, JobState state, CancellationToken cancellationToken)
+    private async Task ReportAsync(JobLease lease, JobState state, LatencyLog latencies, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         using var response = await PostAsync($"jobs/{lease.JobId}/progress", new JobProgress(lease.LeaseId, state), SwarmJsonContext.Default.JobProgress, cancellationToken);
-        phase.Latencies.Add($"report {state.ToWire()}", watch.Elapsed.TotalMilliseconds);
+        latencies.Add($"report {state.ToWire()}", watch.Elapsed.TotalMilliseconds);
         if (!response.IsSuccessStatusCode)
         {
             phase.Progress.Warn($"{state.ToWire()} report of {lease.Cpv}: {(int)response.StatusCode}");
