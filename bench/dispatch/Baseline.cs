@@ -15,6 +15,9 @@ internal sealed class Baseline : IDisposable
 
     public string Dll { get; }
 
+    /// <summary>The commit a <c>--baseline-ref</c> resolved to when it was exported (a branch moves).</summary>
+    public string? Commit { get; private init; }
+
     /// <summary>This checkout's Release build, built first unless <paramref name="build"/> is false.</summary>
     public static async Task<Baseline> CurrentAsync(string repo, bool build, CancellationToken cancellationToken)
     {
@@ -32,9 +35,10 @@ internal sealed class Baseline : IDisposable
         var temp = Directory.CreateTempSubdirectory("dispatch-baseline.").FullName;
         try
         {
-            await RunAsync("/bin/sh", ["-c", "git -C \"$1\" archive --format=tar \"$2\" | tar -x -C \"$3\"", "sh", repo, rev, temp], cancellationToken);
+            var commit = (await RunAsync("git", ["-C", repo, "rev-parse", "--short", rev + "^{commit}"], cancellationToken)).Trim();
+            await RunAsync("/bin/sh", ["-c", "git -C \"$1\" archive --format=tar \"$2\" | tar -x -C \"$3\"", "sh", repo, commit, temp], cancellationToken);
             await BuildAsync(temp, cancellationToken);
-            return new Baseline(DllIn(temp), temp);
+            return new Baseline(DllIn(temp), temp) { Commit = commit };
         }
         catch
         {
@@ -43,15 +47,19 @@ internal sealed class Baseline : IDisposable
         }
     }
 
+    /// <summary>An executable built elsewhere; nothing to clean up.</summary>
+    public static Baseline Existing(string dll) =>
+        File.Exists(dll) ? new Baseline(dll, null) : throw new FileNotFoundException($"no {dll}");
+
     private static string DllIn(string root) => Path.Combine(root, "src", "BuildSwarm", "bin", "Release", "net10.0", "build-swarm.dll");
 
-    private static Task BuildAsync(string root, CancellationToken cancellationToken)
+    private static async Task BuildAsync(string root, CancellationToken cancellationToken)
     {
         Console.WriteLine($"building {root}/src/BuildSwarm (Release) ...");
-        return RunAsync("dotnet", ["build", Path.Combine(root, "src", "BuildSwarm"), "-c", "Release", "-m:1", "-nodeReuse:false", "-nologo", "-v", "quiet"], cancellationToken);
+        await RunAsync("dotnet", ["build", Path.Combine(root, "src", "BuildSwarm"), "-c", "Release", "-m:1", "-nodeReuse:false", "-nologo", "-v", "quiet"], cancellationToken);
     }
 
-    private static async Task RunAsync(string file, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private static async Task<string> RunAsync(string file, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -76,6 +84,8 @@ internal sealed class Baseline : IDisposable
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}):\n{await output}\n{await errors}");
         }
+
+        return await output;
     }
 
     public void Dispose()

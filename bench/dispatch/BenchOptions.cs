@@ -12,6 +12,7 @@ internal sealed record BenchOptions(
     int Warmup,
     int Rounds,
     string? BaselineRef,
+    string? BaselineDll,
     bool Build)
 {
     public const string Usage = """
@@ -24,13 +25,14 @@ internal sealed record BenchOptions(
           --warmup 50                packages built before the clock starts (same shape; not measured)
           --rounds 1                 runs per setting, in alternating order
           --baseline-ref <rev>       also run a git revision (git archive + Release build in a temp directory)
+          --baseline-dll <path>      or an already built build-swarm.dll
           --repo <dir>               checkout to measure (default: the one this bench is in)
           --no-build                 use the existing Release build of the checkout
         """;
 
     public static BenchOptions? Parse(string[] args)
     {
-        var options = new BenchOptions(FindRepo(), ["separate", "up"], ["independent"], [5, 50, 500], 500, 50, 50, 1, null, true);
+        var options = new BenchOptions(FindRepo(), ["separate", "up"], ["independent"], [5, 50, 500], 500, 50, 50, 1, null, null, true);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -46,6 +48,7 @@ internal sealed record BenchOptions(
                     "--warmup" => options with { Warmup = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--rounds" => options with { Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--baseline-ref" => options with { BaselineRef = Next() },
+                    "--baseline-dll" => options with { BaselineDll = Path.GetFullPath(Next()) },
                     "--repo" => options with { Repo = Path.GetFullPath(Next()) },
                     "--no-build" => options with { Build = false },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
@@ -59,7 +62,8 @@ internal sealed record BenchOptions(
         }
 
         var valid = options.Jobs > 0 && options.Batch > 0 && options.Warmup >= 0 && options.Rounds > 0 && options.DroneCounts.All(d => d > 0)
-            && options.Shapes.All(s => s is "independent" or "chain") && options.Modes.All(m => m is "separate" or "up");
+            && options.Shapes.All(s => s is "independent" or "chain") && options.Modes.All(m => m is "separate" or "up")
+            && (options.BaselineRef is null || options.BaselineDll is null);
         return valid ? options : null;
     }
 

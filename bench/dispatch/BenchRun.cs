@@ -16,19 +16,20 @@ internal sealed record RunResult(
     double DriverCpuMsPerJob,
     string LoadBefore,
     string LoadAfter,
+    double RequestsPerJob,
     int Warnings);
 
 /// <summary>One measured run: fresh servers, N registered drones, a warm-up build, the measured builds, the index check.</summary>
 internal static class BenchRun
 {
-    public static readonly string[] ReportedHops = ["submit", "ask→lease", "ask→lease (raw)", "report building", "report uploading", "upload→published", "report done", "heartbeat"];
+    public static readonly string[] ReportedHops = ["submit", "ask→lease", "ask→lease (raw)", "ask→no work", "report building", "report uploading", "upload→published", "report done", "heartbeat"];
 
-    public static async Task<RunResult> ExecuteAsync(RunSettings settings, HttpClient http, CancellationToken cancellationToken)
+    public static async Task<RunResult> ExecuteAsync(RunSettings settings, HttpClient http, CountingHandler counting, CancellationToken cancellationToken)
     {
         await using var servers = await ServerProcesses.StartAsync(settings.Mode, settings.Dll, cancellationToken);
         try
         {
-            return await MeasureAsync(settings, servers, http, cancellationToken);
+            return await MeasureAsync(settings, servers, http, counting, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -37,7 +38,8 @@ internal static class BenchRun
         }
     }
 
-    private static async Task<RunResult> MeasureAsync(RunSettings settings, ServerProcesses servers, HttpClient http, CancellationToken cancellationToken)
+    private static async Task<RunResult> MeasureAsync(RunSettings settings, ServerProcesses servers, HttpClient http, CountingHandler counting,
+        CancellationToken cancellationToken)
     {
         var warmup = Enumerable.Range(1, settings.Warmup).Select(i => $"bench-warm/pkg{i:D6}-1.0").ToList();
         var measured = Enumerable.Range(1, settings.Jobs).Select(i => $"bench-dispatch/pkg{i:D6}-1.0").ToList();
@@ -83,6 +85,7 @@ internal static class BenchRun
             var serverCpu = CpuClock.Seconds(servers.Pids);
             var driverCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             var loadBefore = CpuClock.LoadAverage();
+            var requests = counting.Requests;
             var started = Stopwatch.GetTimestamp();
             await SubmitAsync(http, servers, measured, settings.Shape, settings.Batch, latencies, ready, cancellationToken);
             await progress.Finished.WaitAsync(TimeSpan.FromMinutes(15), cancellationToken);
@@ -90,11 +93,12 @@ internal static class BenchRun
             var serverCpuMs = (CpuClock.Seconds(servers.Pids) - serverCpu) * 1000 / measured.Count;
             var driverCpuMs = (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - driverCpu) * 1000 / measured.Count;
             var loadAfter = CpuClock.LoadAverage();
+            var requestsPerJob = (double)(counting.Requests - requests) / measured.Count;
             await stop.CancelAsync();
             await DrainAsync(running);
             await IndexCheck.VerifyAsync(http, servers.GatewayUrl, [.. warmup, .. measured], cancellationToken);
             return new RunResult(settings, seconds, measured.Count / seconds, [.. ReportedHops.Select(latencies.Summary)], serverCpuMs, driverCpuMs,
-                loadBefore, loadAfter, progress.Warnings);
+                loadBefore, loadAfter, requestsPerJob, progress.Warnings);
         }
         finally
         {

@@ -15,7 +15,7 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 // One client for every drone: a pooled connection per concurrent request, no thread per drone.
-using var http = new HttpClient(new SocketsHttpHandler
+using var counting = new CountingHandler(new SocketsHttpHandler
 {
     MaxConnectionsPerServer = int.MaxValue,
     PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
@@ -23,16 +23,18 @@ using var http = new HttpClient(new SocketsHttpHandler
     ConnectTimeout = TimeSpan.FromSeconds(10),
     AutomaticDecompression = DecompressionMethods.None,
     UseProxy = false,
-})
-{ Timeout = TimeSpan.FromMinutes(2) };
+});
+using var http = new HttpClient(counting, disposeHandler: false) { Timeout = TimeSpan.FromMinutes(2) };
 
 var repo = options.Repo;
 var results = new List<RunResult>();
 try
 {
     using var current = await Baseline.CurrentAsync(repo, options.Build, cancel.Token);
-    using var baseline = options.BaselineRef is { } rev ? await Baseline.OfRevisionAsync(repo, rev, cancel.Token) : null;
-    var variants = baseline is null ? new[] { ("current", current.Dll) } : [("current", current.Dll), ($"base {options.BaselineRef}", baseline.Dll)];
+    using var baseline = options.BaselineRef is { } rev ? await Baseline.OfRevisionAsync(repo, rev, cancel.Token)
+        : options.BaselineDll is { } prebuilt ? Baseline.Existing(prebuilt) : null;
+    var variants = baseline is null ? new[] { ("current", current.Dll) }
+        : [("current", current.Dll), (baseline.Commit is { } commit ? $"base {options.BaselineRef} ({commit})" : $"base {options.BaselineDll}", baseline.Dll)];
     Console.WriteLine($"dispatch bench: {options.Jobs} jobs per run (+{options.Warmup} warm-up), builds of {options.Batch}, load average {CpuClock.LoadAverage()}, "
         + $"{Environment.ProcessorCount} cores");
     foreach (var shape in options.Shapes)
@@ -51,7 +53,7 @@ try
                 foreach (var (label, dll, mode) in order)
                 {
                     var settings = new RunSettings(label, dll, mode, shape, drones, options.Jobs, options.Batch, options.Warmup);
-                    var result = await BenchRun.ExecuteAsync(settings, http, cancel.Token);
+                    var result = await BenchRun.ExecuteAsync(settings, http, counting, cancel.Token);
                     results.Add(result);
                     Report.PrintRun(result);
                 }

@@ -12,7 +12,7 @@ internal static class Report
         var s = r.Settings;
         Console.WriteLine(string.Create(Invariant,
             $"[{s.Label}] {s.Mode,-8} {s.Shape,-11} drones {s.Drones,4}: {r.JobsPerSecond,7:0.0} jobs/s ({s.Jobs} in {r.Seconds:0.00} s), ")
-            + string.Create(Invariant, $"server CPU {r.ServerCpuMsPerJob:0.00} ms/job, driver CPU {r.DriverCpuMsPerJob:0.00} ms/job, load {r.LoadBefore} -> {r.LoadAfter}")
+            + string.Create(Invariant, $"server CPU {r.ServerCpuMsPerJob:0.00} ms/job, driver CPU {r.DriverCpuMsPerJob:0.00} ms/job, {r.RequestsPerJob:0.0} driver requests/job, load {r.LoadBefore} -> {r.LoadAfter}")
             + (r.Warnings > 0 ? $", {r.Warnings} warnings" : ""));
         foreach (var hop in r.Hops.Where(h => h.Count > 0))
         {
