@@ -26,6 +26,7 @@ public static class CliApp
             BinhostCommand.Create(),
             TokenCommand.Create(),
             DronesCommandGroup.Create(),
+            AuditCommand.Create(),
             PushCommand.Create(),
         ])
         {

@@ -1,3 +1,4 @@
+using BuildSwarm.Hosting.Http;
 using Prometheus;
 
 namespace BuildSwarm.Hosting;
@@ -5,7 +6,7 @@ namespace BuildSwarm.Hosting;
 /// <summary>What every HTTP role shares: Kestrel on one URL, problem details, health and metrics.</summary>
 public static class RoleHost
 {
-    public static WebApplicationBuilder CreateBuilder(string listenUrl, ILoggerProvider? logs = null)
+    public static WebApplicationBuilder CreateBuilder(string listenUrl, ILoggerProvider? logs = null, HttpSecurityOptions? security = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(listenUrl);
@@ -14,6 +15,8 @@ public static class RoleHost
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(security ?? new HttpSecurityOptions());
+        builder.Services.AddSingleton<AuthFailureLimiter>();
         // One registry per role instance, so several roles in one process (tests) keep their metrics apart.
         builder.Services.AddSingleton(Metrics.NewCustomRegistry());
         return builder;
@@ -46,11 +49,13 @@ public static class RoleHost
 
     public static WebApplication UseRoleDefaults(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseAuthFailureLimiting();
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
         app.UseHttpMetrics(o =>
         {
