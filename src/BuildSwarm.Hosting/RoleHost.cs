@@ -1,4 +1,5 @@
 using BuildSwarm.Hosting.Http;
+using BuildSwarm.Hosting.Network;
 using Prometheus;
 
 namespace BuildSwarm.Hosting;
@@ -10,13 +11,18 @@ public static class RoleHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(listenUrl);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(NotHttpGuard.Middleware));
+        });
         builder.Logging.UseRoleLogging(logs);
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(security ?? new HttpSecurityOptions());
         builder.Services.AddSingleton<AuthFailureLimiter>();
+        builder.Services.AddHostedService<IdleMemoryTrim>();
         // One registry per role instance, so several roles in one process (tests) keep their metrics apart.
         builder.Services.AddSingleton(Metrics.NewCustomRegistry());
         return builder;
