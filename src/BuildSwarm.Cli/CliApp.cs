@@ -70,6 +70,11 @@ public static class CliApp
             Output.Error(ex.Message);
             return 1;
         }
+        catch (Hosting.ListenerSettingsException ex)
+        {
+            Output.Error(ex.Message);
+            return 1;
+        }
         catch (HttpRequestException ex)
         {
             Output.Error($"request failed: {ex.Message}");

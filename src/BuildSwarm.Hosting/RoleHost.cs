@@ -11,21 +11,63 @@ public static class RoleHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(listenUrl);
+        security ??= new HttpSecurityOptions();
+        var tls = UseTls(listenUrl, security);
+        if (tls is not null)
+        {
+            // The slim builder leaves HTTPS out unless asked.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ConfigureEndpointDefaults(listen => listen.Use(NotHttpGuard.Middleware));
+            if (tls is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificateSelector = (_, _) => tls.Current);
+            }
+            else
+            {
+                // On a TLS listener the guard would see the handshake: it only guards plain HTTP.
+                kestrel.ConfigureEndpointDefaults(listen => listen.Use(NotHttpGuard.Middleware));
+            }
         });
         builder.Logging.UseRoleLogging(logs);
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(security ?? new HttpSecurityOptions());
+        builder.Services.AddSingleton(security);
         builder.Services.AddSingleton<AuthFailureLimiter>();
         builder.Services.AddHostedService<IdleMemoryTrim>();
         // One registry per role instance, so several roles in one process (tests) keep their metrics apart.
         builder.Services.AddSingleton(Metrics.NewCustomRegistry());
         return builder;
+    }
+
+    /// <summary>The certificate for an <c>https://</c> listener, or null for plain HTTP; a mismatch between URL and settings is refused.</summary>
+    private static ServerCertificate? UseTls(string listenUrl, HttpSecurityOptions security)
+    {
+        var https = listenUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        if (string.IsNullOrEmpty(security.CertificateFile))
+        {
+            return https
+                ? throw new ListenerSettingsException($"{listenUrl} is an https:// URL: set Security:CertificateFile (and Security:KeyFile) for this role")
+                : null;
+        }
+
+        if (!https)
+        {
+            throw new ListenerSettingsException($"Security:CertificateFile is set but the listen URL {listenUrl} is not https://");
+        }
+
+        try
+        {
+            return new ServerCertificate(security.CertificateFile, security.KeyFile, TimeProvider.System);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ListenerSettingsException($"cannot load the TLS certificate {security.CertificateFile}{(security.KeyFile is { Length: > 0 } key ? $" with key {key}" : "")}: {ex.Message}");
+        }
     }
 
     /// <summary>One line per message on the console (or <paramref name="logs"/>), framework chatter only from warnings up.</summary>
@@ -74,3 +116,6 @@ public static class RoleHost
         return app;
     }
 }
+
+/// <summary>The listener's settings cannot work (TLS without a certificate, an unreadable certificate): one line for the operator.</summary>
+public sealed class ListenerSettingsException(string message) : Exception(message);

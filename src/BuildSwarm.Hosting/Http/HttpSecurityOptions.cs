@@ -15,4 +15,13 @@ public sealed class HttpSecurityOptions
     /// client cannot choose the source address that drones are judged by and failures are counted against.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// PEM certificate (chain) for TLS on this role's listener, whose URL must then be <c>https://</c>. Read again when it
+    /// changes. Empty: plain HTTP.
+    /// </summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertificateFile"/>; empty when the certificate file holds the key too.</summary>
+    public string? KeyFile { get; set; }
 }
