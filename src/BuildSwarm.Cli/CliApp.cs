@@ -29,6 +29,7 @@ public static class CliApp
             BinhostCommand.Create(),
             TokenCommand.Create(),
             DronesCommandGroup.Create(),
+            AuditCommand.Create(),
             PushCommand.Create(),
         ])
         {
@@ -68,6 +69,11 @@ public static class CliApp
             return 2;
         }
         catch (CliException ex)
+        {
+            Output.Error(ex.Message);
+            return 1;
+        }
+        catch (Hosting.ListenerSettingsException ex)
         {
             Output.Error(ex.Message);
             return 1;

@@ -5,7 +5,7 @@ using BuildSwarm.Core.Contracts;
 
 namespace BuildSwarm.Cli;
 
-/// <summary><c>drones list|approve|reject|revoke|rename</c>: operator decisions, made on the gateway (admin token).</summary>
+/// <summary><c>drones list|approve|reject|revoke|reset|rename</c>: operator decisions, made on the gateway (admin token).</summary>
 internal static class DronesAdmissionCommands
 {
     public static IEnumerable<Command> Create()
@@ -14,6 +14,7 @@ internal static class DronesAdmissionCommands
         yield return Decide("approve", "Let a pending (or refused) drone take work");
         yield return Decide("reject", "Refuse a drone: every call it makes is refused");
         yield return Decide("revoke", "Withdraw an approved drone's admission: every call it makes is refused");
+        yield return Decide("reset", "Unbind a drone that lost its credential: it is pending until a join token enrolls it again");
         yield return Rename();
     }
 

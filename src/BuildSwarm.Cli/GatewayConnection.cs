@@ -17,6 +17,9 @@ public sealed class GatewayConnection : IDisposable
         {
             Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
+
+        // Who runs the command, for the gateway's audit log: the admin token alone does not say.
+        Http.DefaultRequestHeaders.TryAddWithoutValidation(AuditHeaders.Operator, $"{Environment.UserName}@{Environment.MachineName}");
     }
 
     public string Url { get; }

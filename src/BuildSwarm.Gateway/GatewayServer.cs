@@ -1,4 +1,5 @@
 using BuildSwarm.Gateway.Admission;
+using BuildSwarm.Gateway.Audit;
 using BuildSwarm.Gateway.Binhost;
 using BuildSwarm.Gateway.Configuration;
 using BuildSwarm.Gateway.Dashboard;
@@ -20,7 +21,7 @@ public static class GatewayServer
     public static async Task<WebApplication> CreateAsync(GatewayOptions options, CancellationToken cancellationToken, ILoggerProvider? logs = null, TimeProvider? time = null)
     {
         Directory.CreateDirectory(options.DataDir);
-        var builder = RoleHost.CreateBuilder(options.Listen, logs);
+        var builder = RoleHost.CreateBuilder(options.Listen, logs, options.Security);
         var secrets = new GatewaySecrets(options);
         var db = new SwarmDatabase(Path.Combine(options.DataDir, "gateway.db"));
         await db.InitializeAsync(cancellationToken);
@@ -40,6 +41,7 @@ public static class GatewayServer
         builder.Services.AddBinhost(options.DataDir);
         builder.Services.AddMonitoring();
         builder.Services.AddRemoteControl(options.Remote, options.DataDir);
+        builder.Services.AddAudit(options.DataDir);
 
         var app = builder.Build();
         await app.Services.LoadSchedulingStateAsync(cancellationToken);
@@ -55,6 +57,7 @@ public static class GatewayServer
         app.UseBinhostReads();
         app.UseRouting();
         app.UseRoleDefaults();
+        app.UseAudit();
         await app.UseMonitoringAsync(cancellationToken);
         app.MapBuilds();
         app.MapStatus();
@@ -68,6 +71,7 @@ public static class GatewayServer
         app.MapDashboard();
         app.MapMonitoring();
         app.MapRemoteControl();
+        app.MapAudit();
         return app;
     }
 

@@ -4,6 +4,7 @@ using BuildSwarm.Gateway.Jobs;
 using BuildSwarm.Gateway.Scheduling;
 using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting;
+using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Gateway;
 
@@ -11,11 +12,23 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateway/status", async (FleetRegistry fleet, JobTables queries, BuildVerdicts builds, PackageTables packages, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, builds, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
-        app.MapGet("/api/swarm/status", async (FleetRegistry fleet, JobTables queries, BuildVerdicts builds, PackageTables packages, DroneControls controls, CancellationToken ct) =>
-            Results.Json(await BuildAsync(fleet, queries, builds, packages, controls, ct), SwarmJsonContext.Default.SwarmStatus));
+        app.MapGet("/api/gateway/status", StatusAsync);
+        app.MapGet("/api/swarm/status", StatusAsync);
         return app;
+    }
+
+    /// <summary>The status for everyone; drone addresses (the SSH targets) only for the admin token.</summary>
+    private static async Task<IResult> StatusAsync(HttpContext http, FleetRegistry fleet, JobTables queries, BuildVerdicts builds, PackageTables packages, DroneControls controls,
+        GatewaySecrets secrets, CancellationToken ct)
+    {
+        var status = await BuildAsync(fleet, queries, builds, packages, controls, ct);
+        http.Response.Headers.Vary = "Authorization";
+        if (!BearerToken.Matches(BearerToken.From(http.Request), secrets.AdminToken))
+        {
+            status = status with { Drones = status.Drones.Select(DroneViews.WithoutAddresses).ToList() };
+        }
+
+        return Results.Json(status, SwarmJsonContext.Default.SwarmStatus);
     }
 
     public static async Task<SwarmStatus> BuildAsync(FleetRegistry fleet, JobTables queries, BuildVerdicts builds, PackageTables packages, DroneControls controls, CancellationToken cancellationToken)

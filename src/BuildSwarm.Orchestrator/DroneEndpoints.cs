@@ -71,6 +71,11 @@ public static class DroneEndpoints
                 return Results.NoContent();
             }
 
+            if (HeldByAnother(drones, Current(http), body.LeaseId, jobId) is { } refused)
+            {
+                return refused;
+            }
+
             return Forwarded(await gateway.ForwardAsync($"api/gateway/jobs/{jobId}/progress", body, SwarmJsonContext.Default.JobProgress, ct));
         });
 
@@ -82,7 +87,12 @@ public static class DroneEndpoints
                 return error;
             }
 
-            drones.RemoveLease(Current(http), body!.LeaseId);
+            if (HeldByAnother(drones, Current(http), body!.LeaseId, jobId) is { } refused)
+            {
+                return refused;
+            }
+
+            drones.RemoveLease(Current(http), body.LeaseId);
             return Forwarded(await gateway.ForwardAsync($"api/gateway/jobs/{jobId}/fail", body, SwarmJsonContext.Default.JobFailure, ct));
         });
 
@@ -184,6 +194,16 @@ public static class DroneEndpoints
         drones.AddLease(record, leases[0]);
         return Results.Json(leases[0], SwarmJsonContext.Default.JobLease);
     }
+
+    /// <summary>
+    /// A drone reports only on its own leases: one another drone of this site holds is refused, so knowing a lease id
+    /// is not enough to fail or move someone else's job. A lease no drone here holds (brought from another
+    /// orchestrator) is left to the gateway, which knows every lease it gave.
+    /// </summary>
+    private static IResult? HeldByAnother(DroneRegistry drones, DroneRecord caller, string leaseId, long jobId) =>
+        drones.HolderOf(leaseId) is { } holder && holder != caller
+            ? Problems.Status(StatusCodes.Status403Forbidden, "Not your lease", $"lease {leaseId} of job {jobId} is held by another drone; drone {caller.Id} may not report on it")
+            : null;
 
     private static DroneRecord Current(HttpContext http) => (DroneRecord)http.Items[typeof(DroneRecord)]!;
 

@@ -56,14 +56,14 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
 
         // A drone that moved here from another orchestrator keeps building what it holds: adopt its leases
         // so this orchestrator renews them at the gateway.
+        // A lease another drone of this site holds is not adopted: a drone reports only for its own leases.
+        var adoptable = (reports ?? []).Where(lease => leaseIds.Contains(lease.LeaseId, StringComparer.Ordinal) && !_revoked.ContainsKey(lease.LeaseId)
+            && (HolderOf(lease.LeaseId) is not { } holder || holder == drone)).ToList();
         lock (drone.Leases)
         {
-            foreach (var lease in reports ?? [])
+            foreach (var lease in adoptable)
             {
-                if (leaseIds.Contains(lease.LeaseId, StringComparer.Ordinal) && !_revoked.ContainsKey(lease.LeaseId))
-                {
-                    drone.Leases.TryAdd(lease.LeaseId, new HeldLease(lease.Cpv, drone.LastSeen));
-                }
+                drone.Leases.TryAdd(lease.LeaseId, new HeldLease(lease.Cpv, drone.LastSeen));
             }
         }
 
@@ -98,6 +98,16 @@ public sealed class DroneRegistry(TimeProvider time, IOptions<OrchestratorOption
             drone.Leases.Remove(leaseId);
         }
     }
+
+    /// <summary>The drone of this site that holds <paramref name="leaseId"/>, or null when none does.</summary>
+    public DroneRecord? HolderOf(string leaseId) =>
+        _drones.Values.FirstOrDefault(d =>
+        {
+            lock (d.Leases)
+            {
+                return d.Leases.ContainsKey(leaseId);
+            }
+        });
 
     public bool IsOnline(DroneRecord drone) =>
         time.GetUtcNow() - drone.LastSeen < TimeSpan.FromSeconds(options.Value.DroneTimeoutSeconds);

@@ -64,6 +64,15 @@ public sealed class GatewayClient
     public async Task<LeaseRenewalReply> RenewAsync(IReadOnlyList<string> leaseIds, CancellationToken cancellationToken) =>
         (await PostAsync("api/gateway/jobs/renew", new LeaseRenewal(leaseIds), SwarmJsonContext.Default.LeaseRenewal, SwarmJsonContext.Default.LeaseRenewalReply, cancellationToken))!;
 
+    /// <summary>Whether the gateway issued this control order through its admin path (and it was not used before).</summary>
+    public async Task<(bool Confirmed, string Detail)> ConfirmControlAsync(ControlDelivery delivery, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync("api/gateway/control/confirm", delivery, SwarmJsonContext.Default.ControlDelivery, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? (true, "")
+            : (false, (await ProblemText.ReadProblemAsync(response, cancellationToken)).Text);
+    }
+
     /// <summary>Forwards a drone's report; the gateway's status code and problem detail are passed back to the drone.</summary>
     public async Task<(HttpStatusCode Status, string? Detail)> ForwardAsync<T>(string path, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using BuildSwarm.Hosting.Http;
+
 namespace BuildSwarm.Orchestrator;
 
 /// <summary>Settings of the orchestrator role (config section <c>Orchestrator</c>).</summary>
@@ -19,6 +21,9 @@ public sealed class OrchestratorOptions
     public string Role { get; set; } = "primary";
 
     public int SyncSeconds { get; set; } = 5;
+
+    /// <summary>Failed-authentication limit (and the other HTTP safety settings) of this role's listener.</summary>
+    public HttpSecurityOptions Security { get; set; } = new();
 
     /// <summary>A drone silent for this long is offline and its leases are no longer renewed.</summary>
     public int DroneTimeoutSeconds { get; set; } = 30;

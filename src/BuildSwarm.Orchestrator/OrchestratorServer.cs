@@ -1,4 +1,6 @@
+using BuildSwarm.Core.Contracts;
 using BuildSwarm.Hosting;
+using BuildSwarm.Hosting.Http;
 using BuildSwarm.Orchestrator.Control;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +11,7 @@ public static class OrchestratorServer
 {
     public static WebApplication Create(OrchestratorOptions options, ILoggerProvider? logs = null)
     {
-        var builder = RoleHost.CreateBuilder(options.Listen, logs);
+        var builder = RoleHost.CreateBuilder(options.Listen, logs, options.Security);
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(new OrchestratorAddress(options));
         builder.Services.AddSingleton<DroneRegistry>();
@@ -24,8 +26,18 @@ public static class OrchestratorServer
         SiteMetrics.Register(app.Services.GetRequiredService<Prometheus.CollectorRegistry>(), app.Services.GetRequiredService<DroneRegistry>());
         app.MapDrones();
         app.MapControlDelivery();
-        app.MapGet("/api/orchestrator/status", (DroneRegistry drones) =>
-            Results.Json(new Core.Contracts.OrchestratorSync(drones.Views()), Core.Contracts.SwarmJsonContext.Default.OrchestratorSync));
+        // Drone addresses are SSH targets: only for the cluster token (the gateway, an operator with it), not for everyone.
+        app.MapGet("/api/orchestrator/status", (HttpRequest request, DroneRegistry drones, IOptions<OrchestratorOptions> settings) =>
+        {
+            var views = drones.Views();
+            if (!BearerToken.Matches(BearerToken.From(request), settings.Value.GatewayToken))
+            {
+                views = views.Select(DroneViews.WithoutAddresses).ToList();
+            }
+
+            request.HttpContext.Response.Headers.Vary = "Authorization";
+            return Results.Json(new OrchestratorSync(views), SwarmJsonContext.Default.OrchestratorSync);
+        });
         return app;
     }
 }

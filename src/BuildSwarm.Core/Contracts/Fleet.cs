@@ -77,6 +77,13 @@ public sealed record DroneView(
     string? Kind = null,
     int? CoreLimit = null);
 
+public static class DroneViews
+{
+    /// <summary>The view without its addresses (the SSH targets), for callers without the admin or cluster token.</summary>
+    public static DroneView WithoutAddresses(DroneView drone) =>
+        drone with { Address = null, ReportedAddress = null, ObservedAddress = null };
+}
+
 public sealed record OrchestratorView(string Id, string Name, string Site, string Role, string Url, bool Healthy, DateTimeOffset LastSeen);
 
 /// <summary>Answer of <c>GET /api/gateway/status</c>: the swarm at a glance.</summary>

@@ -10,6 +10,7 @@ namespace BuildSwarm.Core.Contracts;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(SubmitBuildRequest))]
+[JsonSerializable(typeof(IReadOnlyList<AuditEntry>))]
 [JsonSerializable(typeof(SubmitBuildResponse))]
 [JsonSerializable(typeof(BuildView))]
 [JsonSerializable(typeof(IReadOnlyList<BuildSummary>))]

@@ -32,6 +32,11 @@ public static class GpkgReader
             // System.Formats.Tar overflows on a base-256 (binary) numeric field too large for its type, e.g. a member's size.
             throw new InvalidPackageException("not a valid gpkg tar archive: a tar header holds a numeric field (e.g. a member's size) out of range, such as a base-256 binary size");
         }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or NotSupportedException)
+        {
+            // System.Formats.Tar throws these for a negative member size and for member types it does not read (e.g. sparse files).
+            throw new InvalidPackageException($"not a valid gpkg tar archive: a tar header the reader refuses (a negative size or an unsupported member type): {ex.Message}");
+        }
 
         return GpkgVerification.Verify(scan);
     }

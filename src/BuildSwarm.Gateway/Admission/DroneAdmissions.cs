@@ -57,8 +57,16 @@ public sealed partial class DroneAdmissions(SwarmDatabase db, GatewaySecrets sec
                 return (ToAdmission(existing, verdict, null), null);
             }
 
-            // A new drone, or a known one that lost its credential: either way only a valid join token lets it in,
-            // and a re-enrolled drone is judged again like a new one.
+            // A node id is bound to its credential: a join token enrolls a new drone, never an enrolled one (anyone with a
+            // join token could otherwise take over a drone by its public id). A drone that lost its credential needs an
+            // operator's reset, which clears the binding; it is then judged again like a new drone.
+            if (existing is not null && credentialHash is { Length: > 0 })
+            {
+                return (null, new AdmissionRefusal(401, "Node id taken",
+                    $"drone '{existing.Name}' ({nodeId}) is enrolled and bound to its credential, which was not presented; a join token cannot enroll it again. " +
+                    $"If the drone lost its credential, an operator runs 'build-swarm drones reset {nodeId}' first"));
+            }
+
             var (tokenId, autoApprove, refusal) = await JoinTokens.ConsumeAsync(connection, tx, request.Secret, now, cancellationToken);
             if (refusal is not null)
             {
@@ -89,6 +97,13 @@ public sealed partial class DroneAdmissions(SwarmDatabase db, GatewaySecrets sec
     public Task<(FleetDrone? Drone, AdmissionRefusal? Refusal)> DecideAsync(string nameOrId, string state, CancellationToken cancellationToken) =>
         ChangeAsync(nameOrId, "UPDATE drones SET state = $value, updated_at = $now WHERE id = $id", state, rename: false, cancellationToken);
 
+    /// <summary>
+    /// An operator's reset of a drone that lost its credential: the old credential stops working, the drone becomes
+    /// pending, and its next registration with a join token enrolls it again.
+    /// </summary>
+    public Task<(FleetDrone? Drone, AdmissionRefusal? Refusal)> ResetAsync(string nameOrId, CancellationToken cancellationToken) =>
+        ChangeAsync(nameOrId, "UPDATE drones SET state = $value, credential_hash = '', updated_at = $now WHERE id = $id", DroneAdmissionStates.Pending, rename: false, cancellationToken);
+
     public async Task<(FleetDrone? Drone, AdmissionRefusal? Refusal)> RenameAsync(string nameOrId, string newName, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(newName) || newName.Length > 128 || newName.Trim() != newName)
@@ -113,13 +128,18 @@ public sealed partial class DroneAdmissions(SwarmDatabase db, GatewaySecrets sec
             return list;
         }, cancellationToken);
 
-    /// <summary>Why the drone may not take work, or null when it may (approved, or a drone this gateway never admitted).</summary>
+    /// <summary>
+    /// Why the drone may not take work, or null when it may: only drones this gateway admitted and an operator (or an
+    /// auto-approving token) approved. Checked here, not trusted to orchestrators: a cluster token is not an admission.
+    /// </summary>
     public Task<string?> RefusalForWorkAsync(string droneId, CancellationToken cancellationToken) =>
         db.ReadAsync(async connection =>
-            await SwarmDatabase.ScalarAsync(connection, null, "SELECT state FROM drones WHERE id = $id", cancellationToken, ("$id", droneId)) is string state
-                && state != DroneAdmissionStates.Approved
-                ? $"drone {droneId} is {state}: only approved drones get work"
-                : null,
+            await SwarmDatabase.ScalarAsync(connection, null, "SELECT state FROM drones WHERE id = $id", cancellationToken, ("$id", droneId)) switch
+            {
+                DroneAdmissionStates.Approved => null,
+                string state => $"drone {droneId} is {state}: only approved drones get work",
+                _ => $"drone {droneId} was never admitted by this gateway: only approved drones get work",
+            },
             cancellationToken);
 
     /// <summary>The current decision on each drone an orchestrator reports; drones the gateway does not know are <c>unknown</c>.</summary>

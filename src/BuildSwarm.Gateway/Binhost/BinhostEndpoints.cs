@@ -32,16 +32,17 @@ public static class BinhostEndpoints
             return Problems.Unauthorized($"missing {LeaseHeader} header: uploads need the lease of the job");
         }
 
-        var sha256 = request.Headers[Sha256Header].ToString();
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
-        {
-            return Problems.Invalid(Sha256Header, "required: the SHA-256 of the body as 64 hex digits");
-        }
-
+        // The credential first: a caller without the job's lease learns nothing about what else is wrong.
         var claim = await jobs.FindUploadClaimAsync(jobId, leaseId, ct);
         if (claim is null)
         {
             return Problems.Unauthorized($"lease '{leaseId}' was never given for job {jobId}");
+        }
+
+        var sha256 = request.Headers[Sha256Header].ToString();
+        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigit))
+        {
+            return Problems.Invalid(Sha256Header, "required: the SHA-256 of the body as 64 hex digits");
         }
 
         if (claim.State == Core.Jobs.JobState.Done)

@@ -1,3 +1,4 @@
+using BuildSwarm.Hosting.Http;
 using BuildSwarm.Remote;
 
 namespace BuildSwarm.Gateway.Configuration;
@@ -42,6 +43,9 @@ public sealed class GatewayOptions
     public List<BinhostTargetOptions> Targets { get; set; } = [];
     /// <summary>An orchestrator silent this long is unhealthy; a site whose orchestrators all are is unreachable.</summary>
     public int OrchestratorTimeoutSeconds { get; set; } = 30;
+    /// <summary>Failed-authentication limit (and the other HTTP safety settings) of this role's listener.</summary>
+    public HttpSecurityOptions Security { get; set; } = new();
+
     /// <summary>Remote control settings; bound from the top-level <c>Remote</c> section.</summary>
     public RemoteOptions Remote { get; set; } = new();
 }

@@ -22,6 +22,11 @@ public static class FleetDroneEndpoints
             DecideAsync(id, DroneAdmissionStates.Rejected, admissions, fleet, ct));
         drones.MapPost("/{id}/revoke", (string id, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
             DecideAsync(id, DroneAdmissionStates.Revoked, admissions, fleet, ct));
+        drones.MapPost("/{id}/reset", async (string id, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
+        {
+            var (drone, refusal) = await admissions.ResetAsync(id, ct);
+            return await AnswerAsync(drone, refusal, fleet, ct);
+        });
         drones.MapPost("/{id}/rename", async (string id, HttpRequest request, DroneAdmissions admissions, FleetRegistry fleet, CancellationToken ct) =>
         {
             var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.DroneRename, ct);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway.Fleet;
 using BuildSwarm.Hosting.Network;
@@ -13,6 +14,7 @@ public sealed class ControlDispatcher(
     RemoteOptions options,
     FleetRegistry fleet,
     OrchestratorControlClient orchestrators,
+    IssuedControlOrders issued,
     RemoteControl control,
     LocalAddresses local,
     IControlEvents events,
@@ -34,8 +36,19 @@ public sealed class ControlDispatcher(
         var target = new RemoteTarget(drone.Name, drone.Id, drone.Address, drone.Site, drone.Kind);
         if (drone.State != "offline" && all.FirstOrDefault(o => o.Healthy && o.Site == drone.Site) is { } orchestrator)
         {
-            var order = new ControlOrder(Guid.NewGuid().ToString("n")[..12], command.Action, drone.Id);
-            var delivered = await orchestrators.DeliverAsync(orchestrator.Url, new ControlDelivery(drone.Id, order), cancellationToken);
+            var order = new ControlOrder(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), command.Action, drone.Id);
+            var delivery = new ControlDelivery(drone.Id, order);
+            issued.Issue(delivery);
+            ControlDelivered delivered;
+            try
+            {
+                delivered = await orchestrators.DeliverAsync(orchestrator.Url, delivery, cancellationToken);
+            }
+            finally
+            {
+                issued.Withdraw(order.Id);
+            }
+
             if (delivered.Delivered)
             {
                 return Done(command, "drone", null, $"the drone's agent took the {command.Action} order");

@@ -12,6 +12,21 @@ public static class RemoteEndpoints
         app.MapPost("/api/command", RunAsync)
             .RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().AdminToken, "admin token");
 
+        // An orchestrator confirms each control order before queueing it: only orders the admin path issued pass.
+        app.MapPost("/api/gateway/control/confirm", async (HttpRequest request, IssuedControlOrders issued, CancellationToken ct) =>
+        {
+            var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.ControlDelivery, ct);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            return issued.Confirm(body!)
+                ? Results.Json(new ControlDelivered(true, "issued by the gateway"), SwarmJsonContext.Default.ControlDelivered)
+                : Problems.Status(StatusCodes.Status403Forbidden, "Not issued by the gateway",
+                    $"control order '{body!.Order.Id}' for drone {body.DroneId} was not issued through the gateway's admin path (POST /api/command), or it was already used");
+        }).RequireToken(sp => sp.GetRequiredService<GatewaySecrets>().ClusterToken, "cluster token");
+
         app.MapGet("/api/gateway/alerts", (HttpRequest request, ControlEventLog log) =>
             Results.Json(log.Recent(alertsOnly: request.Query["all"] != "true"), SwarmJsonContext.Default.IReadOnlyListControlEvent));
 

@@ -18,6 +18,7 @@ public static class RemoteServices
             .AddSingleton<IControlEvents>(sp => sp.GetRequiredService<ControlEventLog>())
             .AddSingleton<SelfHealer>()
             .AddSingleton<ControlDispatcher>()
+            .AddSingleton<IssuedControlOrders>()
             .AddSingleton(sp => new OrchestratorControlClient(new HttpClient(), sp.GetRequiredService<Gateway.GatewaySecrets>()));
         if (options.SelfHealing.Enabled)
         {

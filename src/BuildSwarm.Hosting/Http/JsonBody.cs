@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 
 namespace BuildSwarm.Hosting.Http;
 
 /// <summary>Reads a JSON request body, turning every kind of malformed input into a problem naming the field.</summary>
-public static class JsonBody
+public static partial class JsonBody
 {
     public const long MaxBytes = 64L * 1024 * 1024;
 
@@ -30,15 +31,25 @@ public static class JsonBody
             }
 
             return NullElements.Find(value, type) is { } nullAt
-                ? (null, Problems.Invalid(nullAt, "null is not allowed here: array elements must not be null"))
+                ? (null, Problems.Invalid(nullAt.Path, nullAt.Message))
                 : (value, null);
         }
         catch (JsonException ex)
         {
-            var field = string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path.TrimStart('$', '.');
-            return (null, Problems.Invalid(string.IsNullOrEmpty(field) ? "$" : field, $"malformed JSON: {FirstSentence(ex.Message)}"));
+            var field = string.IsNullOrEmpty(ex.Path) ? "" : ex.Path.TrimStart('$', '.');
+            if (MissingProperty().Match(ex.Message) is { Success: true } missing)
+            {
+                // "missing required properties including: 'leaseIds'": name the field, as for a null one.
+                var name = missing.Groups[1].Value;
+                return (null, Problems.Invalid(field.Length == 0 ? name : $"{field}.{name}", NullElements.FieldMessage));
+            }
+
+            return (null, Problems.Invalid(field.Length == 0 ? "$" : field, $"malformed JSON: {FirstSentence(ex.Message)}"));
         }
     }
+
+    [GeneratedRegex("missing required properties including: '([^']+)'")]
+    private static partial Regex MissingProperty();
 
     private static string FirstSentence(string message)
     {

@@ -63,6 +63,7 @@ internal static class BinhostHarness
             new OrchestratorRegistration("test-orchestrator", "lab", "http://127.0.0.1:1"), SwarmJsonContext.Default.OrchestratorRegistration);
         register.EnsureSuccessStatusCode();
         var orchestrator = (await register.Content.ReadFromJsonAsync(SwarmJsonContext.Default.OrchestratorRegistered))!.OrchestratorId;
+        await gateway.AdmitAsync("drone-a");
         var leases = new Dictionary<string, JobLease>(StringComparer.Ordinal);
         while (leases.Count < cpvs.Length)
         {

@@ -83,6 +83,7 @@ public sealed class DashboardBrowserTests
 
         // A job fails with a log: it is listed, and a click shows its log.
         await gateway.SubmitAsync(new PackageRequest("dev-libs/broken-1"), new PackageRequest("app-misc/slow-2"));
+        await gateway.AdmitAsync(alpha.Id, beta.Id);
         var (failed, _) = await LeaseAsync(gateway, site, alpha, beta, gamma);
         await ShipAsync(gateway, failed, 0, "checking for gcc... yes\nerror: <script>alert(1)</script> does not compile\n");
         using (var fail = await gateway.Cluster.PostAsJsonAsync($"api/gateway/jobs/{failed.JobId}/fail", new JobFailure(failed.LeaseId, "exit 1 <img src=x onerror=alert(1)>"), SwarmJsonContext.Default.JobFailure))

@@ -86,9 +86,27 @@ public sealed class InProcessGateway : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.SubmitBuildResponse))!;
     }
 
-    /// <summary>Registers a fake orchestrator over the real API and leases one job for drone <paramref name="drone"/>.</summary>
+    /// <summary>Admits and approves drones (node id = <paramref name="droneIds"/>) as their orchestrator would, with an auto-approving join token.</summary>
+    public async Task AdmitAsync(params string[] droneIds)
+    {
+        using var created = await Admin.PostAsJsonAsync("api/gateway/join-tokens", new JoinTokenRequest(AutoApprove: true, Note: "test drones"), SwarmJsonContext.Default.JoinTokenRequest);
+        created.EnsureSuccessStatusCode();
+        var token = (await created.Content.ReadFromJsonAsync(SwarmJsonContext.Default.JoinTokenCreated))!.Token;
+        foreach (var id in droneIds)
+        {
+            using var admit = await Cluster.PostAsJsonAsync("api/gateway/drones/admit",
+                new DroneAdmissionRequest(new DroneRegistration(id, 4, 4096, 1, NodeId: id), token, null, [], "lab"), SwarmJsonContext.Default.DroneAdmissionRequest);
+            if (!admit.IsSuccessStatusCode && admit.StatusCode != System.Net.HttpStatusCode.Unauthorized)
+            {
+                admit.EnsureSuccessStatusCode();
+            }
+        }
+    }
+
+    /// <summary>Registers a fake orchestrator over the real API and leases one job for drone <paramref name="drone"/> (admitted first).</summary>
     public async Task<JobLease> LeaseOneAsync(string drone = "drone-a")
     {
+        await AdmitAsync(drone);
         using var register = await Cluster.PostAsJsonAsync("api/gateway/orchestrators/register",
             new OrchestratorRegistration("test-orchestrator", "lab", "http://127.0.0.1:1"), SwarmJsonContext.Default.OrchestratorRegistration);
         register.EnsureSuccessStatusCode();

@@ -94,16 +94,23 @@ public sealed class LocalSwarm : IAsyncDisposable
         return orchestrator;
     }
 
-    public async Task StartOrchestratorAsync()
+    /// <summary>Starts the site's orchestrator; <paramref name="environment"/> adds or overrides its variables.</summary>
+    public async Task StartOrchestratorAsync(Dictionary<string, string>? environment = null)
     {
-        Orchestrator = SwarmProcess.Start("orchestrator", ["orchestrator"], new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["BUILDSWARM_Orchestrator__Listen"] = OrchestratorUrl,
             ["BUILDSWARM_Orchestrator__GatewayUrl"] = GatewayUrl,
             ["BUILDSWARM_Orchestrator__GatewayToken"] = ClusterToken,
             ["BUILDSWARM_Orchestrator__Site"] = "lab",
             ["BUILDSWARM_Orchestrator__SyncSeconds"] = "1",
-        });
+        };
+        foreach (var (key, value) in environment ?? [])
+        {
+            settings[key] = value;
+        }
+
+        Orchestrator = SwarmProcess.Start("orchestrator", ["orchestrator"], settings);
         await WaitHealthyAsync(OrchestratorUrl, Orchestrator);
     }
 

@@ -21,6 +21,7 @@ public sealed class FakeOrchestrator(InProcessGateway gateway)
             orchestrator._drones[name] = new DroneView($"id-{name}", name, "lab", cores, 16384, slots, "online", "127.0.0.1", [], DateTimeOffset.UtcNow, Role: role);
         }
 
+        await gateway.AdmitAsync([.. orchestrator._drones.Values.Select(d => d.Id)]);
         await orchestrator.SyncAsync();
         return orchestrator;
     }

@@ -64,6 +64,7 @@ public sealed class TargetLeaseTests
 
     private static async Task<IReadOnlyList<JobLease>> LeaseAsync(InProcessGateway gateway, LeaseRequest request)
     {
+        await gateway.AdmitAsync(request.DroneId);
         using var response = await gateway.Cluster.PostAsJsonAsync("api/gateway/jobs/lease", request, SwarmJsonContext.Default.LeaseRequest);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync(SwarmJsonContext.Default.LeaseReply))!.Leases;
