@@ -74,7 +74,7 @@ internal static class SwarmUp
         await WaitForRegistrationAsync(orchestrator.Services.GetRequiredService<GatewayClient>(), ct);
 
         // Local drones are the operator's own: they join with an auto-approving token, so `up` needs no admission step.
-        var joinToken = await gateway.Services.GetRequiredService<Gateway.Admission.JoinTokens>().CreateAsync(
+        var joinToken = await gateway.Services.GetRequiredService<Gateway.Storage.JoinTokens>().CreateAsync(
             new JoinTokenRequest(ExpiresInSeconds: 24 * 3600, AutoApprove: true, Note: "build-swarm up: local drones"), ct);
         var droneHosts = new List<IHost>();
         foreach (var (name, role) in local.Names())

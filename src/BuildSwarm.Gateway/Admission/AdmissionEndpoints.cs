@@ -1,4 +1,5 @@
 using BuildSwarm.Core.Contracts;
+using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Gateway.Admission;

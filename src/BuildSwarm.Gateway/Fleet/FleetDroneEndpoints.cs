@@ -1,5 +1,5 @@
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Gateway.Admission;
+using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting.Http;
 
 namespace BuildSwarm.Gateway.Fleet;

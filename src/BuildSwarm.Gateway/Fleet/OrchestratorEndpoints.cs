@@ -1,6 +1,6 @@
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Gateway.Admission;
 using BuildSwarm.Gateway.Configuration;
+using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting.Http;
 using Microsoft.Extensions.Options;
 namespace BuildSwarm.Gateway.Fleet;

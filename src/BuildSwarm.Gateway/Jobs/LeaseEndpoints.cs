@@ -1,5 +1,6 @@
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Gateway.Fleet;
+using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting;
 using BuildSwarm.Hosting.Http;
 
@@ -50,7 +51,7 @@ public static class LeaseEndpoints
     }
 
     /// <summary>Long-polls up to <c>wait</c> seconds for a ready job, so idle drones get work the moment it appears.</summary>
-    private static async Task<IResult> LeaseAsync(HttpRequest request, JobStore jobs, ChangeSignal signal, FleetRegistry fleet, Admission.DroneAdmissions admissions, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> LeaseAsync(HttpRequest request, JobStore jobs, ChangeSignal signal, FleetRegistry fleet, DroneAdmissions admissions, TimeProvider time, CancellationToken ct)
     {
         var (body, error) = await JsonBody.ReadAsync(request, SwarmJsonContext.Default.LeaseRequest, ct);
         if (error is not null)

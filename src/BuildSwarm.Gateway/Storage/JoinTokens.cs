@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using BuildSwarm.Core.Contracts;
-using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting.Http;
 using Microsoft.Data.Sqlite;
 
-namespace BuildSwarm.Gateway.Admission;
+namespace BuildSwarm.Gateway.Storage;
 
 /// <summary>Join tokens: shown once when created, kept only as a SHA-256 hash, limited by expiry and use count.</summary>
 public sealed class JoinTokens(SwarmDatabase db, TimeProvider time)

@@ -2,12 +2,11 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using BuildSwarm.Core.Contracts;
 using BuildSwarm.Core.Fleet;
-using BuildSwarm.Gateway.Storage;
 using BuildSwarm.Hosting.Http;
 using BuildSwarm.Hosting.Network;
 using Microsoft.Data.Sqlite;
 
-namespace BuildSwarm.Gateway.Admission;
+namespace BuildSwarm.Gateway.Storage;
 
 /// <summary>A refusal to admit or change a drone, in the words the operator will read.</summary>
 public sealed record AdmissionRefusal(int Status, string Title, string Detail);
