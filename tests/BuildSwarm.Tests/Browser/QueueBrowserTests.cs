@@ -21,6 +21,7 @@ public sealed class QueueBrowserTests
         await using var gateway = await InProcessGateway.StartAsync(o => o.MaxAttempts = 1);
         var site = await FleetSync.RegisterAsync(gateway.Cluster, "lab");
         await FleetSync.SyncAsync(gateway.Cluster, site, FleetSync.Drone("d-alpha", "alpha", 4, site: "lab"));
+        await gateway.AdmitAsync("d-alpha"); // the gateway leases only to drones it admitted
         var build = await gateway.SubmitAsync(new PackageRequest("dev-libs/broken-1"), new PackageRequest("app-misc/above-1", ["dev-libs/broken-1"]),
             new PackageRequest("dev-libs/broken-2"), new PackageRequest("dev-libs/broken-3"));
         for (var i = 0; i < 3; i++)

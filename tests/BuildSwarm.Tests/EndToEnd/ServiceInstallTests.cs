@@ -59,7 +59,9 @@ public sealed class ServiceInstallTests
             await Poll.UntilAsync(async () =>
                 (await admin.GetFromJsonAsync("api/gateway/status", SwarmJsonContext.Default.SwarmStatus))!.Drones.Any(d => d.Name == $"installed-{init}" && d.State == "online"),
                 TimeSpan.FromSeconds(60), "the installed drone to come online", () => string.Join("\n", processes.Select(p => $"== {p.Name}\n{p.Output}")));
-            Assert.True(File.Exists(Path.Combine(data, "drone", "credential")), "the drone keeps its credential in the data directory");
+            // Online is the orchestrator's word and can come a moment before the drone has written the credential it was given.
+            await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(data, "drone", "credential"))), TimeSpan.FromSeconds(30),
+                "the drone to keep its credential in the data directory", () => string.Join("\n", processes.Select(p => $"== {p.Name}\n{p.Output}")));
 
             // The CLI finds this service install through its data directory.
             await using var status = SwarmProcess.Start("status", ["status", "--json", "--data", data]);
