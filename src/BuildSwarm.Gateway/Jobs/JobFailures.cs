@@ -52,7 +52,7 @@ public sealed partial class JobFailures(
         }
 
         signal.Pulse();
-        await events.PublishAsync(SwarmEvents.Draft("job.failed", outcome.BuildId, jobId, outcome.Cpv, outcome.Drone, outcome.State.ToWire(), Truncate(failure.Error, 500)));
+        await events.PublishAsync(SwarmEvents.Draft("job.failed", outcome.BuildId, jobId, outcome.Cpv, outcome.Drone, outcome.State.ToWire(), JobTables.Truncate(failure.Error, 500)));
         return outcome;
     }
 
@@ -70,9 +70,6 @@ public sealed partial class JobFailures(
         await File.WriteAllTextAsync(path, log, cancellationToken);
         return path;
     }
-
-    private static string? Truncate(string? value, int max) =>
-        value is null || value.Length <= max ? value : value[^max..];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed, now {State}: {Error}")]
     private partial void LogFailed(long jobId, string state, string error);

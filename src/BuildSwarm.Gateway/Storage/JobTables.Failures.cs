@@ -126,7 +126,8 @@ public sealed partial class JobTables
         return (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
     }
 
-    private static string? Truncate(string? value, int max) =>
+    /// <summary>The last <paramref name="max"/> characters: the end of an error or log is where the cause is.</summary>
+    internal static string? Truncate(string? value, int max) =>
         value is null || value.Length <= max ? value : value[^max..];
 
     private sealed record Holder(int Attempts, string DroneId, string Drone, bool Sweeper);
