@@ -42,7 +42,7 @@ if [ -z "$init" ]; then
 fi
 case "$init" in systemd|openrc) ;; *) usage ;; esac
 
-[ -x "$publish/build-swarm" ] || { echo "no $publish/build-swarm: run 'dotnet publish src/BuildSwarm -c Release -o $publish' first" >&2; exit 1; }
+[ -x "$publish/build-swarm" ] || { echo "no $publish/build-swarm: run 'dotnet publish src/BuildSwarm -c Release -r linux-x64 --self-contained false -o $publish' first" >&2; exit 1; }
 version=$("$publish/build-swarm" --version | head -n 1)
 service=build-swarm-$role
 data=/var/lib/build-swarm
